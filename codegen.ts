@@ -1,0 +1,22 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** Typed documents (TypedDocumentNode) for the REST shim's and the tests' operations. */
+const config: CodegenConfig = {
+  schema: 'schema.graphql',
+  documents: ['src/**/*.graphql', 'test/**/*.graphql'],
+  generates: {
+    'src/graphql/generated/operations.ts': {
+      plugins: ['typescript-operations', 'typed-document-node'],
+      config: {
+        useTypeImports: true,
+        emitLegacyCommonJSImports: false,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
+        avoidOptionals: { field: true, inputValue: false, object: true },
+      },
+    },
+  },
+  hooks: {},
+};
+
+export default config;

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Every setting the service understands is declared here,
+ * validated with zod, and a bad or missing one stops the process at boot with the whole list.
+ */
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Public base URL used in printed examples; defaults to http://HOST:PORT. */
+  PUBLIC_URL: z.url().optional(),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).default(5000),
+  GRAPHIQL: boolean.optional(),
+
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+
+  /** Local key-encryption key for sealed credentials (AES-256-GCM). */
+  MIGRATE_KEK: base64Key.optional(),
+  /** When set, credentials are sealed with a KMS data key (envelope encryption). */
+  MIGRATE_KEK_ARN: z.string().min(1).optional(),
+  KMS_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+
+  RESEND_BASE_URL: z.url().default('https://api.resend.com'),
+  SENDGRID_BASE_URL: z.url().default('https://api.sendgrid.com'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses a settings object (process.env by default); throws ConfigError listing every problem. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Treat empty strings as unset, as shells and .env files commonly produce them.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated settings of this process; exits with the list of problems when they are bad. */
+export function env(): Env {
+  if (cached) return cached;
+  try {
+    cached = parseEnv();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  return cached;
+}
+
+/** The environment handed to child processes, with overrides (e.g. the embedded DATABASE_URL). */
+export function childProcessEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

@@ -1,0 +1,5 @@
+import { builder } from './builder.js';
+import '../modules/organizations/viewer.schema.js';
+import '../modules/api-keys/api-key.schema.js';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { childProcessEnv, env } from './config/env.js';
+import { createLogger } from './logger.js';
+import { resolveDatabase } from './db/database.js';
+import { initOrm } from './db/orm.js';
+import { migrateWithLock } from './db/migrate.js';
+import { bootstrapFirstTenant } from './modules/organizations/bootstrap.js';
+import { loadOrCreateLocalKek } from './config/local-secrets.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * `npm start`: the database (embedded when DATABASE_URL is unset), migrations, a first key on a
+ * new database, then one API and one worker process, stopped together on Ctrl-C / SIGTERM.
+ */
+async function main() {
+  const config = env();
+  const logger = createLogger(config.LOG_LEVEL, 'start');
+  const db = await resolveDatabase(config, (m) => logger.debug({ postgres: m }));
+  if (db.embedded) logger.info({ dataDir: path.resolve(config.DATA_DIR) }, 'embedded PostgreSQL running');
+
+  const orm = await initOrm({ databaseUrl: db.url, poolMax: 2 });
+  const applied = await migrateWithLock(orm, db.url);
+  if (applied.length) logger.info({ applied }, 'schema migrations applied');
+  const first = await bootstrapFirstTenant(orm.em.fork());
+  await orm.close();
+
+  const overrides: Record<string, string> = { DATABASE_URL: db.url };
+  if (!config.MIGRATE_KEK && !config.MIGRATE_KEK_ARN) {
+    overrides.MIGRATE_KEK = await loadOrCreateLocalKek(config.DATA_DIR);
+  }
+
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await db.stop();
+    process.exit(code);
+  };
+
+  for (const [name, entry] of [
+    ['api', 'src/api.ts'],
+    ['worker', 'workers/main.ts'],
+  ] as const) {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+      cwd: root,
+      env: childProcessEnv(overrides),
+      stdio: 'inherit',
+    });
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        logger.error({ process: name, code, signal }, 'child process exited; stopping');
+        void stopAll(code ?? 1);
+      }
+    });
+    children.push(child);
+  }
+
+  if (first) {
+    const base = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+    process.stdout.write(
+      [
+        '',
+        `Created "${first.organizationName}" and its first full_access API key (shown only once):`,
+        '',
+        `  ${first.key}`,
+        '',
+        'Try it:',
+        `  curl -s ${base}/graphql -H 'Authorization: Bearer ${first.key}' \\`,
+        `    -H 'Content-Type: application/json' -d '{"query":"{ viewer { organization { id name } scope } }"}'`,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Start failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parseEnv, type Env } from '../../src/config/env.js';
+import { createLogger } from '../../src/logger.js';
+import { JobQueue } from '../../src/jobs/job-queue.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import type { AppServices } from '../../src/app-services.js';
+import type { TestDatabase } from './test-database.js';
+
+export interface TestApi {
+  url: string;
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+/** The real HTTP server in this process, on a free port, against the test database. */
+export async function startTestApi(db: TestDatabase, settings: Record<string, string> = {}): Promise<TestApi> {
+  const env: Env = parseEnv({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    DATABASE_URL: db.url,
+    ...settings,
+  });
+  const logger = createLogger(env.LOG_LEVEL, 'test-api');
+  const jobs = await JobQueue.connect(db.url, logger);
+  const services: AppServices = { env, orm: db.orm, jobs, logger };
+  const server: RunningServer = await startServer(services);
+  return {
+    url: server.url,
+    services,
+    async close() {
+      await server.close();
+      await jobs.stop();
+    },
+  };
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
+/** POSTs a typed document over real HTTP. */
+export async function graphql<TData, TVars>(
+  baseUrl: string,
+  key: string | null,
+  document: TypedDocumentNode<TData, TVars>,
+  variables?: TVars,
+): Promise<GraphQLResponse<TData>> {
+  const res = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  const body = (await res.json()) as Omit<GraphQLResponse<TData>, 'status'>;
+  return { status: res.status, ...body };
+}
+
+/** The `extensions.code` of the first error, for concise assertions. */
+export const errorCode = (res: GraphQLResponse<unknown>) => res.errors?.[0]?.extensions?.code;

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { initOrm } from '../../src/db/orm.js';
+import { migrateWithLock } from '../../src/db/migrate.js';
+
+export interface TestDatabase {
+  url: string;
+  orm: MikroORM;
+  /** Plain SQL against the test database, for assertions. */
+  query<T extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A fresh, migrated database of its own for one test file; `drop()` removes it. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+
+  const url = withDatabase(adminUrl, name);
+  const orm = await initOrm({ databaseUrl: url, poolMax: 5 });
+  await migrateWithLock(orm, url);
+  const pool = new pg.Pool({ connectionString: url, max: 3 });
+
+  return {
+    url,
+    orm,
+    async query(sql, params) {
+      return (await pool.query(sql, params)).rows;
+    },
+    async drop() {
+      await pool.end();
+      await orm.close(true);
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { PgBoss, type Job } from 'pg-boss';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Env } from '../src/config/env.js';
+import type { Logger } from '../src/logger.js';
+import type { JobDefinition } from '../src/jobs/job-definitions.js';
+import { ALL_JOBS } from '../src/jobs/job-definitions.js';
+import { PGBOSS_SCHEMA } from '../src/jobs/job-queue.js';
+
+export interface WorkerServices {
+  env: Env;
+  orm: MikroORM;
+  boss: PgBoss;
+  logger: Logger;
+  workerId: string;
+}
+
+export type JobHandler<T> = (payload: T, job: Job<unknown>, services: WorkerServices) => Promise<void>;
+
+/** Starts pg-boss for consuming: it wakes on NOTIFY and runs maintenance and schedules. */
+export async function startWorkerBoss(databaseUrl: string, logger: Logger): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    schema: PGBOSS_SCHEMA,
+    max: 5,
+    useListenNotify: true,
+  });
+  // An 'error' with no listener would crash the process.
+  boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
+  boss.on('warning', (warning) => logger.warn({ warning }, 'pg-boss warning'));
+  await boss.start();
+  return boss;
+}
+
+/** Creates every declared queue (idempotent); only workers do this. */
+export async function ensureQueues(boss: PgBoss): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  for (const job of ALL_JOBS) {
+    if (!existing.has(job.name)) await boss.createQueue(job.name, { ...job.queue, notify: true });
+  }
+}
+
+/** Binds a handler to a job definition; the payload is re-parsed here, never trusted. */
+export async function implementJob<T>(
+  services: WorkerServices,
+  definition: JobDefinition<T>,
+  handler: JobHandler<T>,
+  options: { localConcurrency?: number } = {},
+): Promise<void> {
+  await services.boss.work(
+    definition.name,
+    { localConcurrency: options.localConcurrency ?? 1, batchSize: 1 },
+    async (jobs) => {
+      for (const job of jobs) {
+        const payload = definition.payload.parse(job.data);
+        services.logger.debug({ job: definition.name, id: job.id }, 'job started');
+        await handler(payload, job as Job<unknown>, services);
+      }
+    },
+  );
+}
