@@ -1,0 +1,58 @@
+import { normalizeEmail } from '../shared/email.js';
+import type { SourceContact, SourceDomain, SourceList } from '../source-types.js';
+import type { WireContact, WireDomain, WireList } from './resend-wire.js';
+
+/**
+ * Resend timestamps are Postgres text (`2025-11-30 20:41:40.84216+00`), sometimes ISO; both
+ * become a Date, anything else null.
+ */
+export function parseResendTimestamp(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const iso = value
+    .trim()
+    .replace(' ', 'T')
+    .replace(/([+-]\d\d)$/, '$1:00');
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function mapDomain(d: WireDomain): SourceDomain {
+  return {
+    sourceId: d.id,
+    name: d.name.trim().toLowerCase(),
+    status: d.status,
+    region: d.region ?? null,
+    createdAt: parseResendTimestamp(d.created_at),
+    records: (d.records ?? []).map((r) => ({
+      record: r.record,
+      name: r.name,
+      type: r.type,
+      value: r.value,
+      ttl: r.ttl === null || r.ttl === undefined ? null : String(r.ttl),
+      priority: r.priority ?? null,
+      status: r.status ?? null,
+    })),
+  };
+}
+
+export function mapList(l: WireList, kind: SourceList['kind']): SourceList {
+  return { sourceId: l.id, name: l.name, kind, createdAt: parseResendTimestamp(l.created_at) };
+}
+
+/** Names: empty strings become null, surrounding space is dropped. */
+function cleanName(name: string | null | undefined): string | null {
+  const trimmed = name?.trim();
+  return trimmed ? trimmed : null;
+}
+
+export function mapContact(c: WireContact): SourceContact {
+  return {
+    sourceId: c.id,
+    email: normalizeEmail(c.email),
+    emailOriginal: c.email,
+    firstName: cleanName(c.first_name),
+    lastName: cleanName(c.last_name),
+    unsubscribed: c.unsubscribed ?? false,
+    createdAt: parseResendTimestamp(c.created_at),
+  };
+}

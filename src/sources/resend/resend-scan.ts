@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { emailProblem } from '../shared/email.js';
+import { SourceError, type ScanError, type SourceList } from '../source-types.js';
+import type { ResendConnector } from './resend-connector.js';
+import { paginate, RESEND_PAGE_SIZE } from './resend-pagination.js';
+import { wireContactProperty, wireSuppression, wireTemplateSummary, wireTopic } from './resend-wire.js';
+
+export interface ResendScanResult {
+  domains: { id: string; name: string; status: string; region: string | null }[];
+  audiences: { id: string; name: string; kind: SourceList['kind']; contact_count: number; unsubscribed_count: number }[];
+  contacts: { unique: number; unsubscribed: number; invalid: number; without_list: number };
+  contact_properties: { id: string; key: string; type: string }[];
+  topics: { id: string; name: string; default_subscription: string | null }[];
+  templates: { id: string; name: string; status: string | null; alias: string | null }[];
+  suppressions: { total: number; by_origin: Record<string, number> };
+  estimate: {
+    rate_limit: number;
+    /** Requests an import of everything needs, and the optional per-contact reads on top. */
+    requests: { base: number; per_contact_properties: number; per_contact_topics: number };
+    seconds: { base: number; per_contact_properties: number; per_contact_topics: number };
+  };
+  errors: ScanError[];
+}
+
+/** A 52-bit digest of an address: counting distinct contacts without holding every string. */
+function emailKey(email: string): number {
+  return createHash('sha1').update(email).digest().readUIntBE(0, 6) >>> 0 || 1;
+}
+
+/**
+ * Reads what an import would bring: every list with its member count, distinct contacts, and
+ * the other kinds' counts, plus the request count and duration at the team's rate limit. A kind
+ * the account lacks (404) or that fails goes to `errors`; the scan itself only fails on
+ * credential or connectivity problems.
+ */
+export async function scanResend(connector: ResendConnector): Promise<ResendScanResult> {
+  const errors: ScanError[] = [];
+  const http = connector.http;
+  const guard = async <T>(resource: string, fallback: T, read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof SourceError) || err.kind === 'invalid_credential' || err.kind === 'restricted_credential') throw err;
+      errors.push({
+        resource,
+        message: err.kind === 'not_found' ? `${resource} are not available on this Resend account` : err.message,
+      });
+      return fallback;
+    }
+  };
+  const collect = async <T extends { id: string }>(path: string, schema: z.ZodType<T>): Promise<T[]> => {
+    const out: T[] = [];
+    for await (const page of paginate(http, path, schema)) out.push(...page.items);
+    return out;
+  };
+
+  const domains = await guard('domains', [], async () => {
+    const out: ResendScanResult['domains'] = [];
+    for await (const d of connector.domains()) out.push({ id: d.sourceId, name: d.name, status: d.status, region: d.region });
+    return out;
+  });
+
+  const seen = new Set<number>();
+  const unsubscribed = new Set<number>();
+  let invalid = 0;
+  const note = (email: string, isUnsubscribed: boolean) => {
+    const key = emailKey(email);
+    if (!seen.has(key)) {
+      seen.add(key);
+      if (emailProblem(email)) invalid++;
+    }
+    if (isUnsubscribed) unsubscribed.add(key);
+  };
+
+  let memberPages = 0;
+  const lists = await guard('audiences', [] as SourceList[], () => connector.lists());
+  const audiences: ResendScanResult['audiences'] = [];
+  for (const list of lists) {
+    const row = { id: list.sourceId, name: list.name, kind: list.kind, contact_count: 0, unsubscribed_count: 0 };
+    await guard(`contacts of ${list.kind} ${list.sourceId}`, null, async () => {
+      for await (const page of connector.listMembers(list)) {
+        memberPages++;
+        for (const c of page.items) {
+          row.contact_count++;
+          if (c.unsubscribed) row.unsubscribed_count++;
+          note(c.email, c.unsubscribed);
+        }
+      }
+      return null;
+    });
+    audiences.push(row);
+  }
+  const inLists = seen.size;
+  let globalPages = 0;
+  let globalContacts = 0;
+  await guard('contacts', null, async () => {
+    for await (const page of connector.globalContacts()) {
+      globalPages++;
+      for (const c of page.items) {
+        globalContacts++;
+        note(c.email, c.unsubscribed);
+      }
+    }
+    return null;
+  });
+
+  const hasGlobal = await connector.hasGlobalContacts().catch(() => false);
+  const featureGuard = <T>(resource: string, read: () => Promise<T[]>): Promise<T[]> =>
+    hasGlobal ? guard<T[]>(resource, [], read) : Promise.resolve(notAvailable<T>(errors, resource));
+
+  const properties = await featureGuard('contact properties', () => collect('/contact-properties', wireContactProperty));
+  const topics = await featureGuard('topics', () => collect('/topics', wireTopic));
+  const templates = await featureGuard('templates', () => collect('/templates', wireTemplateSummary));
+  const suppressionRows = await featureGuard('suppressions', () => collect('/suppressions', wireSuppression));
+  const byOrigin: Record<string, number> = {};
+  for (const s of suppressionRows) byOrigin[s.origin] = (byOrigin[s.origin] ?? 0) + 1;
+
+  const pages = (n: number) => Math.max(1, Math.ceil(n / RESEND_PAGE_SIZE));
+  const base =
+    pages(domains.length) + domains.length + // list + one GET per domain for its records
+    2 + memberPages + globalPages + // segments, audiences, members, global contacts
+    pages(properties.length) + pages(topics.length) + pages(templates.length) + templates.length +
+    pages(suppressionRows.length);
+  const rate = connector.http.pacer.currentLimit;
+  const perContact = hasGlobal ? globalContacts : 0;
+  const seconds = (n: number) => Math.ceil(n / rate);
+
+  return {
+    domains,
+    audiences,
+    contacts: { unique: seen.size, unsubscribed: unsubscribed.size, invalid, without_list: Math.max(0, seen.size - inLists) },
+    contact_properties: properties.map((p) => ({ id: p.id, key: p.key, type: p.type })),
+    topics: topics.map((t) => ({ id: t.id, name: t.name, default_subscription: t.default_subscription ?? null })),
+    templates: templates.map((t) => ({ id: t.id, name: t.name, status: t.status ?? null, alias: t.alias ?? null })),
+    suppressions: { total: suppressionRows.length, by_origin: byOrigin },
+    estimate: {
+      rate_limit: rate,
+      requests: { base, per_contact_properties: perContact, per_contact_topics: perContact },
+      seconds: { base: seconds(base), per_contact_properties: seconds(perContact), per_contact_topics: seconds(perContact) },
+    },
+    errors,
+  };
+}
+
+function notAvailable<T>(errors: ScanError[], resource: string): T[] {
+  errors.push({ resource, message: `${resource} are not available on this Resend account (legacy API)` });
+  return [];
+}

@@ -1,0 +1,180 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateResendAccount, resendTruth } from '../../emulators/resend/generator.js';
+import { startResendEmulator, type ResendEmulator } from '../../emulators/resend/server.js';
+import type { AccountAge } from '../../emulators/resend/model.js';
+import { ResendConnector } from '../../src/sources/resend/resend-connector.js';
+import { SourceError } from '../../src/sources/source-types.js';
+import { emailProblem } from '../../src/sources/shared/email.js';
+
+const emulators: ResendEmulator[] = [];
+afterAll(async () => {
+  await Promise.all(emulators.map((e) => e.close()));
+});
+
+async function emulate(age: AccountAge, rateLimit = 100, contacts = 260) {
+  const em = await startResendEmulator({
+    account: generateResendAccount({ seed: 7, age, contacts, lists: 4 }),
+    rateLimit,
+  });
+  emulators.push(em);
+  return em;
+}
+
+const keyOf = (em: ResendEmulator, permission: 'full_access' | 'sending_access') =>
+  em.account.apiKeys.find((k) => k.permission === permission)!.token;
+
+const connect = (em: ResendEmulator, key = keyOf(em, 'full_access')) =>
+  new ResendConnector({ baseUrl: em.url, apiKey: key, backoffBaseMs: 5 });
+
+/** Reads every list's members and the global contacts, as the importer does. */
+async function readAll(connector: ResendConnector) {
+  const members: Record<string, string[]> = {};
+  const all = new Set<string>();
+  for (const list of await connector.lists()) {
+    const emails = new Set<string>();
+    for await (const page of connector.listMembers(list)) {
+      for (const c of page.items) if (!emailProblem(c.email)) emails.add(c.email);
+    }
+    members[list.sourceId] = [...emails].sort();
+    emails.forEach((e) => all.add(e));
+  }
+  for await (const page of connector.globalContacts()) {
+    for (const c of page.items) if (!emailProblem(c.email)) all.add(c.email);
+  }
+  return { members, all: [...all].sort() };
+}
+
+describe.each(['old', 'new', 'mixed'] as const)('a %s Resend account', (age) => {
+  it('is scanned and read completely and exactly', async () => {
+    const em = await emulate(age);
+    const truth = resendTruth(em.account);
+    const connector = connect(em);
+
+    const scan = await connector.scan();
+    expect(scan.domains.map((d) => d.name).sort()).toEqual(em.account.domains.map((d) => d.name).sort());
+    expect(scan.audiences.map((a) => a.id).sort()).toEqual(em.account.lists.map((l) => l.id).sort());
+    expect(scan.contacts.unique - scan.contacts.invalid).toBe(truth.contactEmails.length);
+    for (const list of em.account.lists) {
+      const records = list.legacy
+        ? em.account.audienceContacts.filter((c) => c.audience_id === list.id).length
+        : em.account.contacts.filter((c) => c.segmentIds.includes(list.id)).length;
+      expect(scan.audiences.find((a) => a.id === list.id)?.contact_count).toBe(records);
+    }
+    expect(scan.templates).toHaveLength(truth.counts.templates);
+    expect(scan.topics).toHaveLength(truth.counts.topics);
+    expect(scan.contact_properties).toHaveLength(truth.counts.contactProperties);
+    expect(scan.suppressions.total).toBe(truth.counts.suppressions);
+    if (age === 'old') expect(scan.errors.map((e) => e.resource)).toContain('templates');
+    else expect(scan.errors).toEqual([]);
+    expect(scan.estimate.requests.base).toBeGreaterThan(0);
+    expect(scan.estimate.rate_limit).toBe(100);
+
+    const read = await readAll(connector);
+    expect(read.members).toEqual(truth.listMembers);
+    expect(read.all).toEqual(truth.contactEmails);
+  });
+});
+
+describe('resilience', () => {
+  it('reads exactly through 429 bursts, 5xx, cut connections and malformed bodies', async () => {
+    const em = await emulate('mixed');
+    const truth = resendTruth(em.account);
+    // Spread over the endpoints so no single request fails more often than the retry budget.
+    const faults = [
+      em.faults.inject({ kind: 'status', status: 429, times: 4, retryAfterSeconds: 1, path: '/contacts' }),
+      em.faults.inject({ kind: 'status', status: 500, times: 2, path: /^\/segments\/[^/]+\/contacts$/ }),
+      em.faults.inject({ kind: 'status', status: 503, times: 1, path: '/segments' }),
+      em.faults.inject({ kind: 'status', status: 502, times: 1, path: '/audiences' }),
+      em.faults.inject({ kind: 'cut', times: 1, after: 1, path: '/contacts' }),
+      em.faults.inject({ kind: 'malformed', times: 1, path: /^\/audiences\/[^/]+\/contacts$/ }),
+    ];
+    const connector = connect(em);
+    const read = await readAll(connector);
+    expect(read.members).toEqual(truth.listMembers);
+    expect(read.all).toEqual(truth.contactEmails);
+    expect(connector.http.stats.retries).toBeGreaterThanOrEqual(10);
+    expect(faults.every((f) => f.exhausted)).toBe(true);
+  });
+
+  it('gives up with a clear error after bounded attempts', async () => {
+    const em = await emulate('new');
+    em.faults.inject({ kind: 'status', status: 503, times: 100, path: '/domains' });
+    const err = await connect(em).validateCredential().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    expect(err).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('failed after 6 attempts (server error 503)') });
+  });
+
+  it('never causes a 429 itself, even starting below the team limit it learns from headers', async () => {
+    const em = await emulate('new', 5);
+    const connector = connect(em);
+    for (let i = 0; i < 16; i++) await connector.http.get('/domains', { limit: 1 });
+    expect(em.stats.rateLimited).toBe(0);
+    expect(connector.http.pacer.currentLimit).toBe(5);
+  });
+});
+
+describe('credentials', () => {
+  it('accepts a full access key', async () => {
+    const em = await emulate('new');
+    await expect(connect(em).validateCredential()).resolves.toBeUndefined();
+  });
+
+  it('rejects a sending-only key, telling the user to create a full access key', async () => {
+    const em = await emulate('new');
+    const err = await connect(em, keyOf(em, 'sending_access')).validateCredential().catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'restricted_credential', message: expect.stringMatching(/Full access key/) });
+  });
+
+  it('rejects an unknown key as invalid', async () => {
+    const em = await emulate('new');
+    const err = await connect(em, 're_unknown_key_123').validateCredential().catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'invalid_credential' });
+  });
+
+  it('reports an unreachable provider as unavailable, not as a bad key', async () => {
+    const server = http.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((r) => server.close(() => r()));
+    const connector = new ResendConnector({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 're_x', backoffBaseMs: 1 });
+    const err = await connector.validateCredential().catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('network error') });
+  });
+});
+
+describe('protocol guards', () => {
+  async function fakeResend(handler: (url: URL) => unknown) {
+    const server = http.createServer((req, res) => {
+      const body = JSON.stringify(handler(new URL(req.url!, 'http://x')));
+      res.writeHead(200, { 'content-type': 'application/json', 'ratelimit-limit': '100' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  it('ends a read whose cursor does not advance with an error instead of looping', async () => {
+    const page = { object: 'list', has_more: true, data: [{ id: 'a', email: 'a@x.com', created_at: null }, { id: 'b', email: 'b@x.com', created_at: null }] };
+    const fake = await fakeResend(() => page);
+    const connector = new ResendConnector({ baseUrl: fake.url, apiKey: 're_x' });
+    const read = async () => {
+      for await (const p of connector.globalContacts()) void p;
+    };
+    await expect(read()).rejects.toMatchObject({ kind: 'pagination_stuck', message: expect.stringContaining('GET /contacts') });
+    await fake.close();
+  });
+
+  it('names the endpoint and the field of an unexpected response shape', async () => {
+    const fake = await fakeResend((url) =>
+      url.pathname === '/segments' ? { object: 'list', has_more: false, data: [{ id: 7, name: 'x' }] } : { data: [] },
+    );
+    const connector = new ResendConnector({ baseUrl: fake.url, apiKey: 're_x' });
+    await expect(connector.lists()).rejects.toMatchObject({
+      kind: 'unexpected_response',
+      message: expect.stringMatching(/GET \/segments.*data\.0\.id/),
+    });
+    await fake.close();
+  });
+});
