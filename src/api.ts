@@ -8,6 +8,7 @@ import { systemPingJob } from './jobs/job-definitions.js';
 import { startServer } from './server.js';
 import { newId } from './db/ids.js';
 import { onShutdownSignal } from './process/shutdown.js';
+import { createCredentialSealer } from './modules/credentials/credential-sealer.js';
 
 /** The API process: GraphQL over HTTP and WebSocket, the REST shim, health endpoints. */
 async function main() {
@@ -17,10 +18,15 @@ async function main() {
     logger.fatal('DATABASE_URL is required for `npm run api`; `npm start` provides an embedded database');
     process.exit(78);
   }
+  if (!config.MIGRATE_KEK && !config.MIGRATE_KEK_ARN) {
+    logger.fatal('Set MIGRATE_KEK (base64 32-byte key) or MIGRATE_KEK_ARN to seal source credentials; `npm start` generates a local key');
+    process.exit(78);
+  }
   const orm = await initOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
   await migrateWithLock(orm, config.DATABASE_URL);
   const jobs = await JobQueue.connect(config.DATABASE_URL, logger);
-  const services = { env: config, orm, jobs, logger };
+  const sealer = createCredentialSealer(config);
+  const services = { env: config, orm, jobs, logger, sealer };
   const server = await startServer(services);
   logger.info({ url: `${server.url}/graphql` }, 'API listening');
 

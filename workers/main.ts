@@ -5,7 +5,17 @@ import { initOrm } from '../src/db/orm.js';
 import { migrateWithLock } from '../src/db/migrate.js';
 import { newId } from '../src/db/ids.js';
 import { onShutdownSignal } from '../src/process/shutdown.js';
-import { systemPingJob } from '../src/jobs/job-definitions.js';
+import pg from 'pg';
+import {
+  credentialJanitorJob,
+  migrationImportJob,
+  migrationScanJob,
+  systemPingJob,
+} from '../src/jobs/job-definitions.js';
+import { createCredentialSealer } from '../src/modules/credentials/credential-sealer.js';
+import { handleMigrationScan } from './handlers/migration-scan.js';
+import { handleMigrationImport } from './handlers/migration-import.js';
+import { handleCredentialJanitor } from './handlers/credential-janitor.js';
 import { ensureQueues, implementJob, startWorkerBoss, type WorkerServices } from './worker-runtime.js';
 import { handleSystemPing } from './handlers/system-ping.js';
 
@@ -19,13 +29,20 @@ async function main() {
     logger.fatal('DATABASE_URL is required for `npm run worker`; `npm start` provides an embedded database');
     process.exit(78);
   }
+  if (!config.MIGRATE_KEK && !config.MIGRATE_KEK_ARN) {
+    logger.fatal('Set MIGRATE_KEK or MIGRATE_KEK_ARN: workers unseal source credentials with it');
+    process.exit(78);
+  }
   const orm = await initOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
   await migrateWithLock(orm, config.DATABASE_URL);
-  const boss = await startWorkerBoss(config.DATABASE_URL, logger);
-  await ensureQueues(boss);
+  const boss = await startWorkerBoss(config.DATABASE_URL, logger, config);
+  await ensureQueues(boss, config);
 
   const workerId = newId('wrk');
-  const services: WorkerServices = { env: config, orm, boss, logger, workerId };
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.WORKER_CONCURRENCY * 2 + 2 });
+  pool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
+  const sealer = createCredentialSealer(config);
+  const services: WorkerServices = { env: config, orm, pool, boss, logger, sealer, workerId };
   const connection = orm.em.fork().getConnection();
   await connection.execute(
     `insert into worker_heartbeats (worker_id, hostname, pid, started_at, last_seen_at)
@@ -39,6 +56,10 @@ async function main() {
   }, HEARTBEAT_MS);
 
   await implementJob(services, systemPingJob, handleSystemPing);
+  await implementJob(services, migrationScanJob, handleMigrationScan, { localConcurrency: config.WORKER_CONCURRENCY });
+  await implementJob(services, migrationImportJob, handleMigrationImport, { localConcurrency: config.WORKER_CONCURRENCY });
+  await implementJob(services, credentialJanitorJob, handleCredentialJanitor);
+  await boss.schedule(credentialJanitorJob.name, '17 * * * *', {});
   logger.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
 
   onShutdownSignal(logger, async () => {
@@ -46,6 +67,7 @@ async function main() {
     // Let running jobs finish their current batch; pg-boss retries anything cut off.
     await boss.stop({ graceful: true, timeout: 20_000 });
     await connection.execute('delete from worker_heartbeats where worker_id = ?', [workerId]);
+    await pool.end();
     await orm.close();
   });
 }

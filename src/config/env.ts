@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   GRAPHIQL: boolean.optional(),
 
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** A worker that stops heart-beating this long is presumed dead and its job is redelivered. */
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  /** How often pg-boss looks for expired or heart-beat-less jobs. */
+  JOB_MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
 
   /** Local key-encryption key for sealed credentials (AES-256-GCM). */
   MIGRATE_KEK: base64Key.optional(),
@@ -42,6 +46,9 @@ const EnvSchema = z.object({
   MIGRATE_KEK_ARN: z.string().min(1).optional(),
   KMS_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+
+  /** Sealed credentials of failed jobs are wiped this long after the failure. */
+  CREDENTIAL_RETENTION_HOURS: z.coerce.number().min(0).default(168),
 
   RESEND_BASE_URL: z.url().default('https://api.resend.com'),
   SENDGRID_BASE_URL: z.url().default('https://api.sendgrid.com'),

@@ -1,5 +1,7 @@
 import { builder } from './builder.js';
 import '../modules/organizations/viewer.schema.js';
 import '../modules/api-keys/api-key.schema.js';
+import '../modules/migrations/migration.schema.js';
+import '../modules/destination/browse.schema.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -23,5 +23,36 @@ export const systemPingJob = defineJob(
   { retryLimit: 0, expireInSeconds: 60, deleteAfterSeconds: 3600 },
 );
 
+
+const jobRef = z.object({ jobId: z.string().min(1), organizationId: z.string().min(1) });
+
+/** Scans a source account: pending → scanning → ready_for_review. */
+export const migrationScanJob = defineJob('migration.scan', jobRef, {
+  retryLimit: 1,
+  retryDelay: 5,
+  expireInSeconds: 6 * 3600,
+  heartbeatSeconds: 60,
+});
+
+/** Imports what was approved, resuming from the job's checkpoints when run again. */
+export const migrationImportJob = defineJob('migration.import', jobRef, {
+  retryLimit: 3,
+  retryDelay: 5,
+  retryBackoff: true,
+  expireInSeconds: 24 * 3600,
+  heartbeatSeconds: 60,
+});
+
+/** Wipes sealed credentials of failed jobs past their retention period. */
+export const credentialJanitorJob = defineJob('maintenance.wipe-credentials', z.object({}).passthrough(), {
+  retryLimit: 0,
+  expireInSeconds: 600,
+});
+
 /** Every queue the workers create on boot. */
-export const ALL_JOBS: JobDefinition<unknown>[] = [systemPingJob];
+export const ALL_JOBS: JobDefinition<unknown>[] = [
+  systemPingJob,
+  migrationScanJob,
+  migrationImportJob,
+  credentialJanitorJob,
+] as JobDefinition<unknown>[];

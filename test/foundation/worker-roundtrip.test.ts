@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startProcess, type ManagedProcess } from '../support/processes.js';
 import { freePort } from '../support/ports.js';
+import { TEST_KEK } from '../support/test-api.js';
 
 let db: TestDatabase;
 const started: ManagedProcess[] = [];
@@ -16,7 +17,7 @@ afterAll(async () => {
 
 describe('API and worker as separate processes', () => {
   it('the worker consumes a job the API enqueued, and both stop cleanly on SIGTERM', async () => {
-    const env = { DATABASE_URL: db.url, LOG_LEVEL: 'info', NODE_ENV: 'test' };
+    const env = { DATABASE_URL: db.url, LOG_LEVEL: 'info', NODE_ENV: 'test', MIGRATE_KEK: TEST_KEK };
     const worker = startProcess('workers/main.ts', env);
     started.push(worker);
     await worker.waitFor(/worker ready/);

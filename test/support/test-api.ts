@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parseEnv, type Env } from '../../src/config/env.js';
@@ -6,6 +7,10 @@ import { JobQueue } from '../../src/jobs/job-queue.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { AppServices } from '../../src/app-services.js';
 import type { TestDatabase } from './test-database.js';
+import { createCredentialSealer } from '../../src/modules/credentials/credential-sealer.js';
+
+/** One local key-encryption key for the test run, shared by in-process APIs and spawned workers. */
+export const TEST_KEK = randomBytes(32).toString('base64');
 
 export interface TestApi {
   url: string;
@@ -20,11 +25,12 @@ export async function startTestApi(db: TestDatabase, settings: Record<string, st
     LOG_LEVEL: 'silent',
     PORT: '0',
     DATABASE_URL: db.url,
+    MIGRATE_KEK: TEST_KEK,
     ...settings,
   });
   const logger = createLogger(env.LOG_LEVEL, 'test-api');
   const jobs = await JobQueue.connect(db.url, logger);
-  const services: AppServices = { env, orm: db.orm, jobs, logger };
+  const services: AppServices = { env, orm: db.orm, jobs, logger, sealer: createCredentialSealer(env) };
   const server: RunningServer = await startServer(services);
   return {
     url: server.url,

@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import type { SealedCredential } from '../credentials/credential-sealer.js';
 
 export const MIGRATION_STATUSES = [
   'pending',
@@ -24,7 +25,7 @@ export const MigrationJobSchema = defineEntity({
     source: p.string(),
     status: p.enum(MIGRATION_STATUSES),
     /** AES-256-GCM envelope (see src/modules/credentials); null once wiped. */
-    sealedCredential: p.json<Record<string, string>>().nullable(),
+    sealedCredential: p.json<SealedCredential>().nullable(),
     scanResult: p.json<Record<string, unknown>>().nullable(),
     importOptions: p.json<Record<string, unknown>>().nullable(),
     importResult: p.json<Record<string, unknown>>().nullable(),

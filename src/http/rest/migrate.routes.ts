@@ -1,0 +1,111 @@
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Yoga } from '../yoga.js';
+import { executeOperation, type OperationOutcome } from './graphql-executor.js';
+import {
+  RestApproveMigrationDocument,
+  RestCancelMigrationDocument,
+  RestMigrationDocument,
+  RestMigrationSourcesDocument,
+  RestMigrationsDocument,
+  RestRetryMigrationDocument,
+  RestStartMigrationDocument,
+  type RestApproveMigrationMutationVariables,
+  type RestMigrationJobFragment,
+} from '../../graphql/generated/operations.js';
+import { restError } from '../rest-errors.js';
+
+/** The documented `/v1/migrate` JSON shape of a job, field for field. */
+function toRestJob(job: RestMigrationJobFragment) {
+  return {
+    id: job.id,
+    source: job.source,
+    status: job.status,
+    scan_result: job.scanResult ?? null,
+    import_options: job.importOptions ?? null,
+    import_result: job.importResult ?? null,
+    error_message: job.errorMessage,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+    completed_at: job.completedAt,
+  };
+}
+
+function reply<T>(c: Context, outcome: OperationOutcome<T>, shape: (data: T) => unknown, status = 200) {
+  if (!outcome.ok) return restError(c, outcome.code, outcome.message);
+  return c.json(shape(outcome.data) as object, status as ContentfulStatusCode);
+}
+
+/** Parses an optional JSON object body; anything else is a validation_error, never a 500. */
+async function jsonBody(c: Context): Promise<Record<string, unknown> | Response> {
+  const text = await c.req.text();
+  if (!text.trim()) return {};
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
+  } catch {
+    return restError(c, 'validation_error', 'Request body must be valid JSON');
+  }
+  return restError(c, 'validation_error', 'Request body must be a JSON object');
+}
+
+/** `/v1/migrate`: each route runs one GraphQL operation and reshapes it; no rules live here. */
+export function migrateRoutes(yoga: Yoga): Hono {
+  const app = new Hono();
+  const run = <TData, TVars>(c: Context, doc: Parameters<typeof executeOperation<TData, TVars>>[2], vars: TVars) =>
+    executeOperation(yoga, c.req.header('authorization'), doc, vars);
+
+  app.get('/sources', async (c) =>
+    reply(c, await run(c, RestMigrationSourcesDocument, {}), (d) => ({
+      data: d.migrationSources.map((s) => ({
+        id: s.id,
+        label: s.label,
+        credential_field: s.credentialField,
+        notes: s.notes,
+      })),
+    })),
+  );
+
+  app.get('/', async (c) => {
+    const rawLimit = c.req.query('limit');
+    const limit = rawLimit === undefined ? 50 : Number(rawLimit);
+    if (!/^\d+$/.test(rawLimit ?? '50') || limit < 1 || limit > 100) {
+      return restError(c, 'validation_error', 'limit must be an integer between 1 and 100');
+    }
+    const after = c.req.query('cursor') || null;
+    return reply(c, await run(c, RestMigrationsDocument, { first: limit, after }), (d) => ({
+      data: d.migrations.nodes.map(toRestJob),
+      has_more: d.migrations.hasNextPage,
+      next_cursor: d.migrations.endCursor,
+    }));
+  });
+
+  app.post('/', async (c) => {
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const vars = { source: body.source as string | undefined, credential: body.credential as string | undefined };
+    return reply(c, await run(c, RestStartMigrationDocument, vars), (d) => toRestJob(d.startMigration), 201);
+  });
+
+  app.get('/:id', async (c) =>
+    reply(c, await run(c, RestMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.migration)),
+  );
+
+  app.post('/:id/approve', async (c) => {
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const options = (body.options ?? null) as RestApproveMigrationMutationVariables['options'];
+    const vars = { id: c.req.param('id'), options };
+    return reply(c, await run(c, RestApproveMigrationDocument, vars), (d) => toRestJob(d.approveMigration));
+  });
+
+  app.post('/:id/cancel', async (c) =>
+    reply(c, await run(c, RestCancelMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.cancelMigration)),
+  );
+
+  app.post('/:id/retry', async (c) =>
+    reply(c, await run(c, RestRetryMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.retryMigration)),
+  );
+
+  return app;
+}

@@ -1,0 +1,62 @@
+/** How many of one kind were skipped or failed for one reason, with a few examples. */
+export interface ReasonEntry {
+  kind: string;
+  reason: string;
+  count: number;
+  examples: string[];
+}
+
+export interface ImportResult {
+  imported: Record<string, number>;
+  skipped: ReasonEntry[];
+  errors: ReasonEntry[];
+}
+
+const MAX_EXAMPLES = 5;
+
+export function emptyImportResult(): ImportResult {
+  return { imported: {}, skipped: [], errors: [] };
+}
+
+/**
+ * Accumulates an import's outcome. Per-row problems are grouped by kind and reason so a million
+ * skipped rows stay a few entries, never a million.
+ */
+export class ImportTally {
+  readonly result: ImportResult;
+
+  constructor(previous: Partial<ImportResult> | null | undefined) {
+    this.result = {
+      imported: { ...(previous?.imported ?? {}) },
+      skipped: [...(previous?.skipped ?? [])],
+      errors: [...(previous?.errors ?? [])],
+    };
+  }
+
+  imported(kind: string, count = 1): void {
+    if (count) this.result.imported[kind] = (this.result.imported[kind] ?? 0) + count;
+  }
+
+  ensureKind(kind: string): void {
+    this.result.imported[kind] ??= 0;
+  }
+
+  skipped(kind: string, reason: string, example: string, count = 1): void {
+    add(this.result.skipped, kind, reason, example, count);
+  }
+
+  error(kind: string, reason: string, example: string, count = 1): void {
+    add(this.result.errors, kind, reason, example, count);
+  }
+}
+
+function add(list: ReasonEntry[], kind: string, reason: string, example: string, count: number) {
+  if (count <= 0) return;
+  let entry = list.find((e) => e.kind === kind && e.reason === reason);
+  if (!entry) {
+    entry = { kind, reason, count: 0, examples: [] };
+    list.push(entry);
+  }
+  entry.count += count;
+  if (entry.examples.length < MAX_EXAMPLES && !entry.examples.includes(example)) entry.examples.push(example);
+}

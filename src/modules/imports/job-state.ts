@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import type { SealedCredential } from '../credentials/credential-sealer.js';
+import type { MigrationStatus } from '../migrations/migration-job.entity.js';
+
+export interface JobRow {
+  id: string;
+  organization_id: string;
+  source: string;
+  status: MigrationStatus;
+  sealed_credential: SealedCredential | null;
+  scan_result: Record<string, unknown> | null;
+  import_options: Record<string, unknown> | null;
+  import_result: Record<string, unknown> | null;
+  checkpoints: Record<string, unknown>;
+}
+
+export async function loadJob(pool: pg.Pool, id: string, organizationId: string): Promise<JobRow | null> {
+  const { rows } = await pool.query<JobRow>(
+    'select * from migration_jobs where id = $1 and organization_id = $2',
+    [id, organizationId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Moves the job only if it is still in one of `from`; returns whether it moved. */
+export async function transitionJob(
+  pool: pg.Pool,
+  job: { id: string; organization_id: string },
+  from: MigrationStatus[],
+  set: Record<string, unknown>,
+): Promise<boolean> {
+  const columns = Object.keys(set);
+  const assignments = columns.map((c, i) => `${c} = $${i + 4}`).join(', ');
+  const { rowCount } = await pool.query(
+    `update migration_jobs set ${assignments}, updated_at = now()
+      where id = $1 and organization_id = $2 and status = any($3::text[])`,
+    [job.id, job.organization_id, from, ...columns.map((c) => set[c])],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Aborts `controller` within about `intervalMs` once the job leaves `status` (a cancel from the
+ * API), so waits on the provider end promptly instead of at the next batch.
+ */
+export function watchForCancellation(
+  pool: pg.Pool,
+  jobId: string,
+  status: MigrationStatus,
+  controller: AbortController,
+  intervalMs = 250,
+): () => void {
+  const timer = setInterval(() => {
+    pool
+      .query<{ status: string }>('select status from migration_jobs where id = $1', [jobId])
+      .then(({ rows }) => {
+        if (rows[0]?.status !== status) controller.abort(new Error('job left ' + status));
+      })
+      .catch(() => {});
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Holds a session advisory lock named after the job while `work` runs, so a redelivered or
+ * retried import never runs beside one still going; the lock dies with a killed worker's
+ * connection. Returns false without running `work` when another process holds it.
+ */
+export async function withJobLock(pool: pg.Pool, jobId: string, work: () => Promise<void>): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'select pg_try_advisory_lock(hashtextextended($1, 0)) as locked',
+      [jobId],
+    );
+    if (!rows[0]?.locked) return false;
+    try {
+      await work();
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [jobId]).catch(() => {});
+    }
+    return true;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,114 @@
+import { builder } from '../../graphql/builder.js';
+import { requireAuth } from '../../graphql/context.js';
+import { MigrationJob, MIGRATION_STATUSES } from './migration-job.entity.js';
+import { MigrationService } from './migration.service.js';
+import { enabledSources, type SourceDescriptor } from '../sources/source-catalog.js';
+
+const service = (ctx: Parameters<typeof requireAuth>[0]) => new MigrationService(ctx.em, ctx.services);
+
+const MigrationStatusEnum = builder.enumType('MigrationStatus', {
+  values: Object.fromEntries(MIGRATION_STATUSES.map((s) => [s, { value: s }])) as {
+    [K in (typeof MIGRATION_STATUSES)[number]]: { value: K };
+  },
+});
+
+const CredentialField = builder
+  .objectRef<SourceDescriptor['credentialField']>('CredentialField')
+  .implement({
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      label: t.exposeString('label'),
+      placeholder: t.exposeString('placeholder'),
+      help: t.exposeString('help'),
+    }),
+  });
+
+const MigrationSource = builder.objectRef<SourceDescriptor>('MigrationSource').implement({
+  description: 'A provider this deployment can migrate from, with what the connect form needs.',
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    label: t.exposeString('label'),
+    credentialField: t.field({ type: CredentialField, resolve: (s) => s.credentialField }),
+    notes: t.exposeStringList('notes'),
+  }),
+});
+
+export const MigrationJobRef = builder.objectRef<MigrationJob>('MigrationJob').implement({
+  description: 'A migration: scan → review → approve → import. The credential is never returned.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    source: t.exposeString('source'),
+    status: t.field({ type: MigrationStatusEnum, resolve: (j) => j.status }),
+    scanResult: t.field({ type: 'JSON', nullable: true, resolve: (j) => j.scanResult }),
+    importOptions: t.field({ type: 'JSON', nullable: true, resolve: (j) => j.importOptions }),
+    importResult: t.field({ type: 'JSON', nullable: true, resolve: (j) => j.importResult }),
+    progress: t.field({ type: 'JSON', resolve: (j) => j.progress }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    failedPhase: t.exposeString('failedPhase', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const MigrationJobPage = builder
+  .objectRef<{ jobs: MigrationJob[]; hasMore: boolean }>('MigrationJobConnection')
+  .implement({
+    fields: (t) => ({
+      nodes: t.field({ type: [MigrationJobRef], resolve: (p) => p.jobs }),
+      hasNextPage: t.exposeBoolean('hasMore'),
+      endCursor: t.string({ nullable: true, resolve: (p) => (p.hasMore ? (p.jobs.at(-1)?.id ?? null) : null) }),
+    }),
+  });
+
+const ApproveOptionsInput = builder.inputType('ApproveMigrationOptions', {
+  fields: (t) => ({
+    domains: t.stringList({ description: 'Domain names to import; default: all from the scan' }),
+    audiences: t.stringList({ description: 'Source audience/segment ids; default: all' }),
+    contacts: t.boolean({ description: 'Import audience contacts; default: true' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  migrationSources: t.field({ type: [MigrationSource], resolve: () => enabledSources() }),
+  migration: t.field({
+    type: MigrationJobRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => service(ctx).get(requireAuth(ctx), String(id)),
+  }),
+  migrations: t.field({
+    type: MigrationJobPage,
+    args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string() },
+    resolve: (_r, { first, after }, ctx) => service(ctx).list(requireAuth(ctx), first ?? 50, after),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  startMigration: t.field({
+    type: MigrationJobRef,
+    description: 'Validates the credential with the provider at once, then queues the scan.',
+    // Nullable so a missing value is reported as validation_error by the service, like REST.
+    args: { source: t.arg.string(), credential: t.arg.string() },
+    resolve: (_r, args, ctx) => service(ctx).start(requireAuth(ctx), args),
+  }),
+  approveMigration: t.field({
+    type: MigrationJobRef,
+    args: { id: t.arg.id({ required: true }), options: t.arg({ type: ApproveOptionsInput }) },
+    resolve: (_r, { id, options }, ctx) =>
+      service(ctx).approve(requireAuth(ctx), String(id), {
+        ...(options?.domains != null ? { domains: options.domains } : {}),
+        ...(options?.audiences != null ? { audiences: options.audiences } : {}),
+        ...(options?.contacts != null ? { contacts: options.contacts } : {}),
+      }),
+  }),
+  cancelMigration: t.field({
+    type: MigrationJobRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => service(ctx).cancel(requireAuth(ctx), String(id)),
+  }),
+  retryMigration: t.field({
+    type: MigrationJobRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => service(ctx).retry(requireAuth(ctx), String(id)),
+  }),
+}));

@@ -1,0 +1,176 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { AppError, notFound, validationError } from '../../errors/app-error.js';
+import { newId } from '../../db/ids.js';
+import type { AppServices } from '../../app-services.js';
+import type { AuthContext } from '../api-keys/api-key.service.js';
+import { migrationImportJob, migrationScanJob } from '../../jobs/job-definitions.js';
+import { createConnector } from '../../sources/connector-factory.js';
+import { SourceError } from '../../sources/source-types.js';
+import { findSource, isKnownSource, type KnownSource } from '../sources/source-catalog.js';
+import { MigrationJob, TERMINAL_STATUSES, type MigrationStatus } from './migration-job.entity.js';
+import { MigrationJobRepository } from './migration-job.repository.js';
+import { resolveImportOptions, type ApproveOptions } from './migration-options.js';
+
+export const CANCELLED_MESSAGE = 'cancelled';
+const NON_TERMINAL: readonly MigrationStatus[] = ['pending', 'scanning', 'ready_for_review', 'importing'];
+
+const startInput = z.object({
+  source: z.string({ error: 'source is required' }).trim().min(1, 'source is required'),
+  credential: z
+    .string({ error: 'credential is required' })
+    .min(8, 'credential must be at least 8 characters')
+    .max(4096, 'credential must be at most 4096 characters'),
+});
+
+/** The lifecycle rules of a migration job, in one place; GraphQL and REST only call these. */
+export class MigrationService {
+  private readonly jobs: MigrationJobRepository;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly services: AppServices,
+  ) {
+    this.jobs = new MigrationJobRepository(em);
+  }
+
+  async get(auth: AuthContext, id: string): Promise<MigrationJob> {
+    const job = await this.jobs.findInOrganization(auth.organizationId, id);
+    if (!job) throw notFound(`Migration job ${id}`);
+    return job;
+  }
+
+  async list(auth: AuthContext, first: number, after: string | null | undefined) {
+    if (!Number.isInteger(first) || first < 1 || first > 100) {
+      throw validationError('limit must be an integer between 1 and 100');
+    }
+    let cursorJob: MigrationJob | null = null;
+    if (after) {
+      cursorJob = await this.jobs.findInOrganization(auth.organizationId, after);
+      if (!cursorJob) throw validationError(`cursor ${after} is not a migration job id from a previous page`);
+    }
+    return this.jobs.page(auth.organizationId, first, cursorJob);
+  }
+
+  /**
+   * Validates the credential against the provider before anything is stored: a bad key answers
+   * at once and no job is created. Then seals it, creates the job and enqueues the scan.
+   */
+  async start(auth: AuthContext, input: { source?: unknown; credential?: unknown }): Promise<MigrationJob> {
+    const parsed = startInput.safeParse(input);
+    if (!parsed.success) throw validationError(parsed.error.issues.map((i) => i.message).join('; '));
+    const source = this.enabledSource(parsed.data.source);
+    const descriptor = findSource(source)!;
+    const credential = parsed.data.credential;
+    try {
+      await createConnector(source, credential, this.services.env, AbortSignal.timeout(30_000)).validateCredential();
+    } catch (err) {
+      throw this.credentialError(err, descriptor.credentialErrorCode, descriptor.label);
+    }
+
+    const id = newId('mig');
+    const sealed = await this.services.sealer.seal(credential, { organizationId: auth.organizationId, jobId: id });
+    const job = this.em.create(MigrationJob, {
+      id,
+      organizationId: auth.organizationId,
+      source,
+      status: 'pending',
+      sealedCredential: sealed,
+    });
+    await this.em.flush();
+    try {
+      await this.services.jobs.send(migrationScanJob, { jobId: id, organizationId: auth.organizationId }, { singletonKey: `scan:${id}` });
+    } catch (err) {
+      // Without a queued scan the job would sit in pending forever: take it back.
+      await this.em.nativeDelete(MigrationJob, { id });
+      throw err;
+    }
+    return job;
+  }
+
+  /** ready_for_review → importing, with options resolved against the scan. */
+  async approve(auth: AuthContext, id: string, options: ApproveOptions | null | undefined): Promise<MigrationJob> {
+    const job = await this.get(auth, id);
+    if (job.status !== 'ready_for_review') throw invalidStatus('approve', job.status);
+    const importOptions = resolveImportOptions(options, (job.scanResult ?? {}) as Parameters<typeof resolveImportOptions>[1]);
+    const moved = await this.jobs.transition(auth.organizationId, id, ['ready_for_review'], {
+      status: 'importing',
+      importOptions,
+    });
+    if (!moved) throw invalidStatus('approve', (await this.reload(job)).status);
+    await this.services.jobs.send(migrationImportJob, { jobId: id, organizationId: auth.organizationId });
+    return this.reload(job);
+  }
+
+  /** Any non-terminal job → failed "cancelled"; a running worker stops at its next batch. */
+  async cancel(auth: AuthContext, id: string): Promise<MigrationJob> {
+    const job = await this.get(auth, id);
+    if (TERMINAL_STATUSES.includes(job.status)) throw invalidStatus('cancel', job.status);
+    const moved = await this.jobs.transition(auth.organizationId, id, NON_TERMINAL, {
+      status: 'failed',
+      errorMessage: CANCELLED_MESSAGE,
+      failedPhase: job.status === 'importing' ? 'import' : 'scan',
+      completedAt: new Date(),
+    });
+    if (!moved) throw invalidStatus('cancel', (await this.reload(job)).status);
+    return this.reload(job);
+  }
+
+  /**
+   * failed → pending (failed while scanning) or importing (failed after approval, resuming from
+   * checkpoints). Per-row errors are reset; imported counts and skipped entries are kept.
+   */
+  async retry(auth: AuthContext, id: string): Promise<MigrationJob> {
+    const job = await this.get(auth, id);
+    if (job.status !== 'failed') throw invalidStatus('retry', job.status);
+    if (!job.sealedCredential) {
+      throw new AppError('invalid_status', 'The credential of this job was wiped after its retention period; start a new migration');
+    }
+    const resumeImport = job.failedPhase === 'import' && job.importOptions !== null;
+    const importResult = job.importResult ? { ...job.importResult, errors: [] } : null;
+    const moved = await this.jobs.transition(auth.organizationId, id, ['failed'], {
+      status: resumeImport ? 'importing' : 'pending',
+      errorMessage: null,
+      failedPhase: null,
+      completedAt: null,
+      importResult,
+    });
+    if (!moved) throw invalidStatus('retry', (await this.reload(job)).status);
+    const ref = { jobId: id, organizationId: auth.organizationId };
+    if (resumeImport) await this.services.jobs.send(migrationImportJob, ref);
+    else await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${id}` });
+    return this.reload(job);
+  }
+
+  private async reload(job: MigrationJob): Promise<MigrationJob> {
+    await this.em.refresh(job);
+    return job;
+  }
+
+  private enabledSource(source: string): KnownSource {
+    if (!isKnownSource(source)) {
+      throw validationError(`source must be one of the supported sources (see GET /v1/migrate/sources); got "${source.slice(0, 40)}"`);
+    }
+    if (!findSource(source)?.enabled) {
+      throw new AppError('unsupported_source', `source "${source}" is reserved but not supported yet`);
+    }
+    return source;
+  }
+
+  private credentialError(err: unknown, code: AppError['code'], label: string): AppError {
+    if (err instanceof SourceError) {
+      if (err.kind === 'invalid_credential' || err.kind === 'restricted_credential') {
+        return new AppError(code, err.kind === 'restricted_credential' ? err.message : `${label} rejected the provided credential`);
+      }
+      return new AppError('source_unavailable', `Could not reach ${label} to validate the credential: ${err.message}`);
+    }
+    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+      return new AppError('source_unavailable', `${label} did not answer in time while validating the credential`);
+    }
+    return new AppError('source_unavailable', `Could not validate the credential with ${label}`);
+  }
+}
+
+function invalidStatus(action: string, status: MigrationStatus): AppError {
+  return new AppError('invalid_status', `Cannot ${action} a migration job in status ${status}`);
+}

@@ -1,0 +1,59 @@
+import type { ErrorCode } from '../../errors/app-error.js';
+
+/** Every source value the API knows; only `enabled` ones can be migrated from today. */
+export const KNOWN_SOURCES = ['resend', 'sendgrid', 'mailgun', 'postmark'] as const;
+export type KnownSource = (typeof KNOWN_SOURCES)[number];
+
+export interface SourceDescriptor {
+  id: KnownSource;
+  label: string;
+  enabled: boolean;
+  credentialErrorCode: ErrorCode;
+  credentialField: { name: 'credential'; label: string; placeholder: string; help: string };
+  notes: string[];
+}
+
+const CATALOG: SourceDescriptor[] = [
+  {
+    id: 'resend',
+    label: 'Resend',
+    enabled: true,
+    credentialErrorCode: 'invalid_resend_credential',
+    credentialField: {
+      name: 'credential',
+      label: 'Resend API key',
+      placeholder: 're_…',
+      help: 'Create a Full access key at https://resend.com/api-keys (Resend has no read-only keys; a Sending access key cannot read your account). We only read from your account — we never send mail or modify resources.',
+    },
+    notes: [
+      'We will import domains, audiences and segments, and contacts with their audience memberships and unsubscribed state.',
+      'We do NOT import API keys (security) or webhooks (you will re-register URLs after migration).',
+      'Reads are paced under your team’s Resend rate limit, which your own traffic shares; the scan shows how many requests and how long the import will take.',
+    ],
+  },
+  {
+    id: 'sendgrid',
+    label: 'SendGrid',
+    enabled: false,
+    credentialErrorCode: 'invalid_sendgrid_credential',
+    credentialField: {
+      name: 'credential',
+      label: 'SendGrid API key',
+      placeholder: 'SG.…',
+      help: 'Create a key with read access at https://app.sendgrid.com/settings/api_keys.',
+    },
+    notes: ['Not available yet.'],
+  },
+];
+
+export function enabledSources(): SourceDescriptor[] {
+  return CATALOG.filter((s) => s.enabled);
+}
+
+export function findSource(id: string): SourceDescriptor | undefined {
+  return CATALOG.find((s) => s.id === id);
+}
+
+export function isKnownSource(id: string): id is KnownSource {
+  return (KNOWN_SOURCES as readonly string[]).includes(id);
+}

@@ -1,0 +1,71 @@
+import type { JobHandler, WorkerServices } from '../worker-runtime.js';
+import { loadJob, transitionJob, watchForCancellation, withJobLock } from '../../src/modules/imports/job-state.js';
+import { ImportInterrupted, ImportRunner, type ImportJobState } from '../../src/modules/imports/import-runner.js';
+import { createConnector } from '../../src/sources/connector-factory.js';
+import { describeFailure } from './failure-message.js';
+import type { KnownSource } from '../../src/modules/sources/source-catalog.js';
+import { SourceError } from '../../src/sources/source-types.js';
+
+/**
+ * Runs the approved import to completion, resuming from the job's checkpoints. Provider and
+ * credential failures fail the job (the user can retry); a crash of this process leaves the job
+ * `importing` and pg-boss redelivers it, which resumes after the last committed batch.
+ */
+export const handleMigrationImport: JobHandler<{ jobId: string; organizationId: string }> = async (
+  { jobId, organizationId },
+  _job,
+  services,
+) => {
+  const { pool } = services;
+  const ran = await withJobLock(pool, jobId, () => runImport(jobId, organizationId, services));
+  if (!ran) services.logger.info({ jobId }, 'import already running in another worker; leaving it there');
+};
+
+async function runImport(jobId: string, organizationId: string, { pool, sealer, env, logger }: WorkerServices) {
+  const job = await loadJob(pool, jobId, organizationId);
+  if (!job || job.status !== 'importing' || !job.sealed_credential || !job.import_options) return;
+
+  const controller = new AbortController();
+  const stopWatching = watchForCancellation(pool, jobId, 'importing', controller);
+  try {
+    const credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
+    const connector = createConnector(job.source as KnownSource, credential, env, controller.signal);
+    const runner = new ImportRunner(pool, toState(job), connector);
+    const result = await runner.run();
+    const done = await transitionJob(pool, job, ['importing'], {
+      status: 'completed',
+      import_result: result,
+      completed_at: new Date(),
+      // Used once: the credential is wiped as soon as the import no longer needs it.
+      sealed_credential: null,
+    });
+    if (done) logger.info({ jobId, imported: result.imported }, 'import completed');
+  } catch (err) {
+    if (err instanceof ImportInterrupted || controller.signal.aborted) {
+      logger.info({ jobId }, 'import stopped: job no longer importing');
+      return;
+    }
+    if (err instanceof SourceError) logger.warn({ jobId, err: err.message }, 'import failed');
+    else logger.error({ jobId, err }, 'import failed unexpectedly');
+    await transitionJob(pool, job, ['importing'], {
+      status: 'failed',
+      error_message: describeFailure(err),
+      failed_phase: 'import',
+      completed_at: new Date(),
+    });
+  } finally {
+    stopWatching();
+  }
+}
+
+function toState(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>): ImportJobState {
+  return {
+    id: job.id,
+    organizationId: job.organization_id,
+    source: job.source,
+    importOptions: job.import_options as unknown as ImportJobState['importOptions'],
+    checkpoints: (job.checkpoints ?? {}) as ImportJobState['checkpoints'],
+    importResult: job.import_result as ImportJobState['importResult'],
+    scanResult: job.scan_result as ImportJobState['scanResult'],
+  };
+}
