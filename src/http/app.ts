@@ -19,6 +19,16 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono {
     }),
   );
 
+  // Access log without headers or bodies: they carry API keys and source credentials.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    services.logger.debug(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
+  });
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const report = await readiness(services);

@@ -4,6 +4,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parseEnv, type Env } from '../../src/config/env.js';
 import { createLogger } from '../../src/logger.js';
 import { JobQueue } from '../../src/jobs/job-queue.js';
+import { ensureQueues } from '../../workers/worker-runtime.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { AppServices } from '../../src/app-services.js';
 import type { TestDatabase } from './test-database.js';
@@ -30,6 +31,8 @@ export async function startTestApi(db: TestDatabase, settings: Record<string, st
   });
   const logger = createLogger(env.LOG_LEVEL, 'test-api');
   const jobs = await JobQueue.connect(db.url, logger);
+  // Workers create queues in production; here the API may enqueue before any worker started.
+  await ensureQueues(jobs.boss, env);
   const services: AppServices = { env, orm: db.orm, jobs, logger, sealer: createCredentialSealer(env) };
   const server: RunningServer = await startServer(services);
   return {

@@ -98,7 +98,13 @@ export class MigrationService {
       importOptions,
     });
     if (!moved) throw invalidStatus('approve', (await this.reload(job)).status);
-    await this.services.jobs.send(migrationImportJob, { jobId: id, organizationId: auth.organizationId });
+    try {
+      await this.services.jobs.send(migrationImportJob, { jobId: id, organizationId: auth.organizationId });
+    } catch (err) {
+      // Nothing will import it: put the job back so the user can approve again.
+      await this.jobs.transition(auth.organizationId, id, ['importing'], { status: 'ready_for_review', importOptions: null });
+      throw err;
+    }
     return this.reload(job);
   }
 
@@ -137,8 +143,20 @@ export class MigrationService {
     });
     if (!moved) throw invalidStatus('retry', (await this.reload(job)).status);
     const ref = { jobId: id, organizationId: auth.organizationId };
-    if (resumeImport) await this.services.jobs.send(migrationImportJob, ref);
-    else await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${id}` });
+    try {
+      if (resumeImport) await this.services.jobs.send(migrationImportJob, ref);
+      else await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${id}` });
+    } catch (err) {
+      // Nothing will pick it up: leave it failed, as it was, so it can be retried later.
+      await this.jobs.transition(auth.organizationId, id, [resumeImport ? 'importing' : 'pending'], {
+        status: 'failed',
+        errorMessage: job.errorMessage,
+        failedPhase: job.failedPhase,
+        completedAt: job.completedAt,
+        importResult: job.importResult,
+      });
+      throw err;
+    }
     return this.reload(job);
   }
 
