@@ -35,6 +35,7 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
     const done = await transitionJob(pool, job, ['importing'], {
       status: 'completed',
       import_result: result,
+      progress: runner.currentProgress,
       completed_at: new Date(),
       // Used once: the credential is wiped as soon as the import no longer needs it.
       sealed_credential: null,

@@ -66,6 +66,10 @@ export class ImportRunner {
     return this.tally.result;
   }
 
+  get currentProgress(): ImportProgress {
+    return this.progress;
+  }
+
   async run(): Promise<ImportResult> {
     for (const kind of ['domains', 'audiences', 'contacts', 'memberships']) this.tally.ensureKind(kind);
     if (!this.checkpoints.domainsDone) await this.importDomains();
