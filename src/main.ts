@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { childProcessEnv, env } from './config/env.js';
+import { env } from './config/env.js';
+import { superviseServiceProcesses } from './process/supervisor.js';
 import { createLogger } from './logger.js';
 import { resolveDatabase } from './db/database.js';
 import { initOrm } from './db/orm.js';
 import { migrateWithLock } from './db/migrate.js';
 import { bootstrapFirstTenant } from './modules/organizations/bootstrap.js';
 import { loadOrCreateLocalKek } from './config/local-secrets.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * `npm start`: the database (embedded when DATABASE_URL is unset), migrations, a first key on a
@@ -32,42 +29,7 @@ async function main() {
     overrides.MIGRATE_KEK = await loadOrCreateLocalKek(config.DATA_DIR);
   }
 
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
-    await db.stop();
-    process.exit(code);
-  };
-
-  for (const [name, entry] of [
-    ['api', 'src/api.ts'],
-    ['worker', 'workers/main.ts'],
-  ] as const) {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
-      cwd: root,
-      env: childProcessEnv(overrides),
-      stdio: 'inherit',
-    });
-    child.on('exit', (code, signal) => {
-      if (!stopping) {
-        logger.error({ process: name, code, signal }, 'child process exited; stopping');
-        void stopAll(code ?? 1);
-      }
-    });
-    children.push(child);
-  }
+  superviseServiceProcesses(overrides, logger, () => db.stop());
 
   if (first) {
     const base = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
@@ -86,8 +48,6 @@ async function main() {
     );
   }
 
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
 }
 
 main().catch((err) => {
