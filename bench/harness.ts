@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { parseEnv, type Env } from '../src/config/env.js';
+import { createLogger } from '../src/logger.js';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { initOrm } from '../src/db/orm.js';
+import { migrateWithLock } from '../src/db/migrate.js';
+import { JobQueue } from '../src/jobs/job-queue.js';
+import { startServer, type RunningServer } from '../src/server.js';
+import { createCredentialSealer } from '../src/modules/credentials/credential-sealer.js';
+import { createApiKey, createOrganization } from '../src/modules/api-keys/api-key.service.js';
+import { startProcess, type ManagedProcess } from '../test/support/processes.js';
+import { freePort } from '../test/support/ports.js';
+import { restClient } from '../test/support/rest-client.js';
+import { eventually } from '../test/support/test-worker.js';
+
+export interface ScenarioResult {
+  name: string;
+  figure: number;
+  baseline: number;
+  ratio: number;
+  unit: string;
+  target: string;
+  met: boolean;
+  notes?: string;
+}
+
+export interface Scenario {
+  name: string;
+  describe: string;
+  run(ctx: BenchContext): Promise<ScenarioResult[]>;
+}
+
+/** A server to make databases on: DATABASE_URL, or an embedded PostgreSQL for the run. */
+export class BenchContext {
+  private constructor(
+    readonly adminUrl: string,
+    readonly scale: number,
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  static async create(scale: number, databaseUrl?: string): Promise<BenchContext> {
+    if (databaseUrl) return new BenchContext(databaseUrl, scale, async () => {});
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-bench-'));
+    const db = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres' });
+    return new BenchContext(db.url, scale, async () => {
+      await db.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+  }
+
+  scaled(n: number): number {
+    return Math.max(1, Math.round(n * this.scale));
+  }
+
+  /** A fresh, migrated database for one scenario. */
+  async database(): Promise<{ url: string; orm: MikroORM; pool: pg.Pool; drop(): Promise<void> }> {
+    const name = `bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: this.adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(this.adminUrl);
+    u.pathname = `/${name}`;
+    const url = u.toString();
+    const orm = await initOrm({ databaseUrl: url, poolMax: 4 });
+    await migrateWithLock(orm, url);
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    return {
+      url,
+      orm,
+      pool,
+      drop: async () => {
+        await pool.end();
+        await orm.close(true);
+        const a = new pg.Client({ connectionString: this.adminUrl });
+        await a.connect();
+        await a.query(`drop database if exists ${name} with (force)`);
+        await a.end();
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.cleanup();
+  }
+}
+
+export interface RunningService {
+  url: string;
+  key: string;
+  organizationId: string;
+  worker: ManagedProcess;
+  env: Env;
+  close(): Promise<void>;
+}
+
+/** The real service against one database: API in this process, worker as its own process. */
+export async function startService(dbUrl: string, orm: MikroORM, settings: Record<string, string>): Promise<RunningService> {
+  const kek = randomBytes(32).toString('base64');
+  const env = parseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: String(await freePort()), DATABASE_URL: dbUrl, MIGRATE_KEK: kek, ...settings });
+  const logger = createLogger('silent', 'bench');
+  const worker = startProcess('workers/main.ts', { DATABASE_URL: dbUrl, MIGRATE_KEK: kek, LOG_LEVEL: 'info', NODE_ENV: 'production', ...settings });
+  await worker.waitFor(/worker ready|"level":(50|60)/, 60_000);
+  const jobs = await JobQueue.connect(dbUrl, logger);
+  const server: RunningServer = await startServer({ env, orm, jobs, logger, sealer: createCredentialSealer(env) });
+  const em = orm.em.fork();
+  const org = await createOrganization(em, `Bench ${randomBytes(3).toString('hex')}`);
+  const { plaintext } = await createApiKey(em, { organizationId: org.id, scope: 'full_access' });
+  return {
+    url: server.url,
+    key: plaintext,
+    organizationId: org.id,
+    worker,
+    env,
+    async close() {
+      await server.close();
+      await jobs.stop();
+      await worker.stop();
+    },
+  };
+}
+
+/** Runs a migration through the REST API to completion; returns its id and phase timings. */
+export async function migrate(service: RunningService, source: string, credential: string, hooks: { beforeImport?: () => Promise<void> | void } = {}) {
+  const client = restClient(service.url, service.key);
+  const started = await client.post('/v1/migrate', { source, credential });
+  if (started.status !== 201) throw new Error(`start failed: ${JSON.stringify(started.body)}`);
+  const id = started.body.id as string;
+  const scanned = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'pending' && r.body.status !== 'scanning', 30 * 60_000);
+  if (scanned.body.status !== 'ready_for_review') throw new Error(`scan ended ${scanned.body.status}: ${scanned.body.error_message}`);
+  await hooks.beforeImport?.();
+  const importStarted = performance.now();
+  await client.post(`/v1/migrate/${id}/approve`, {});
+  const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 60 * 60_000);
+  if (done.body.status !== 'completed') throw new Error(`import ended ${done.body.status}: ${done.body.error_message}`);
+  return { id, importSeconds: (performance.now() - importStarted) / 1000, job: done.body };
+}
