@@ -69,6 +69,27 @@ async function nativeDirFor(identity: { uid?: number; gid?: number }): Promise<s
   return target;
 }
 
+/**
+ * As root, the server runs as `postgres`, which must pass through every folder above its data
+ * (a checkout under /root, or a 0700 temp folder, is closed to it). Grants only the search (x)
+ * permission to others on the folders that lack it, and says so.
+ */
+async function grantTraverse(dir: string, identity: { uid?: number; gid?: number }, log: (msg: string) => void) {
+  if (identity.uid === undefined) return;
+  const chain: string[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    chain.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of chain) {
+    if (spawnSync('test', ['-x', d], identity).status === 0) continue;
+    const { mode } = await stat(d);
+    await chmod(d, mode | 0o001);
+    log(`granted search permission on ${d} so the postgres user can reach its data`);
+    process.stderr.write(`embedded PostgreSQL: granted o+x on ${d} so the postgres user can reach ${dir}\n`);
+  }
+}
+
 function waitUntilReady(child: ChildProcess, log: (msg: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
@@ -130,6 +151,7 @@ export async function startEmbeddedPostgres(opts: {
   // The unprivileged server user must be able to enter the folder that holds its data.
   await chmod(root, 0o755);
   const identity = serverIdentity();
+  await grantTraverse(root, identity, log);
   const nativeDir = await nativeDirFor(identity);
   if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await initdb(nativeDir, databaseDir, identity);
 

@@ -41,7 +41,10 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
     try {
       return await read();
     } catch (err) {
-      if (!(err instanceof SourceError) || err.kind === 'invalid_credential' || err.kind === 'restricted_credential') throw err;
+      // A rejected key or an unreachable provider fails the scan; a kind that fails alone does not.
+      if (!(err instanceof SourceError) || ['invalid_credential', 'restricted_credential', 'unavailable'].includes(err.kind)) {
+        throw err;
+      }
       errors.push({
         resource,
         message: err.kind === 'not_found' ? `${resource} are not available on this Resend account` : err.message,
