@@ -126,7 +126,12 @@ export async function startService(dbUrl: string, orm: MikroORM, settings: Recor
 }
 
 /** Runs a migration through the REST API to completion; returns its id and phase timings. */
-export async function migrate(service: RunningService, source: string, credential: string, hooks: { beforeImport?: () => Promise<void> | void } = {}) {
+export async function migrate(
+  service: RunningService,
+  source: string,
+  credential: string,
+  hooks: { beforeImport?: () => Promise<void> | void; options?: Record<string, unknown> } = {},
+) {
   const client = restClient(service.url, service.key);
   const started = await client.post('/v1/migrate', { source, credential });
   if (started.status !== 201) throw new Error(`start failed: ${JSON.stringify(started.body)}`);
@@ -135,7 +140,7 @@ export async function migrate(service: RunningService, source: string, credentia
   if (scanned.body.status !== 'ready_for_review') throw new Error(`scan ended ${scanned.body.status}: ${scanned.body.error_message}`);
   await hooks.beforeImport?.();
   const importStarted = performance.now();
-  await client.post(`/v1/migrate/${id}/approve`, {});
+  await client.post(`/v1/migrate/${id}/approve`, { options: hooks.options ?? {} });
   const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 60 * 60_000);
   if (done.body.status !== 'completed') throw new Error(`import ended ${done.body.status}: ${done.body.error_message}`);
   return { id, importSeconds: (performance.now() - importStarted) / 1000, job: done.body };

@@ -17,7 +17,7 @@ import { startResendEmulator } from '../emulators/resend/server.js';
 async function main() {
   const config = env();
   const logger = createLogger(config.LOG_LEVEL, 'demo');
-  const account = generateResendAccount({ seed: 2026, age: 'mixed', contacts: 400, lists: 4, domains: 2 });
+  const account = generateResendAccount({ seed: 2026, age: 'mixed', contacts: 150, lists: 4, domains: 2 });
   const resend = await startResendEmulator({ account, rateLimit: 10, port: config.DEMO_RESEND_PORT });
 
   const dataDir = path.join(config.DATA_DIR, 'demo');

@@ -20,9 +20,10 @@ export const rerunScenario: Scenario = {
     const service = await startService(db.url, db.orm, { RESEND_BASE_URL: resend.url });
     try {
       const credential = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
-      const first = await migrate(service, 'resend', credential);
+      const options = { options: { ignoreCustomFields: true, ignoreTopics: true } };
+      const first = await migrate(service, 'resend', credential, options);
       const [{ xid }] = (await db.pool.query<{ xid: string }>('select pg_current_xact_id()::text as xid')).rows as [{ xid: string }];
-      const second = await migrate(service, 'resend', credential);
+      const second = await migrate(service, 'resend', credential, options);
       const written = await db.pool.query<{ n: number }>(
         `select (select count(*) from contacts where xmin::text::bigint > $1::bigint % 4294967296)
               + (select count(*) from audience_members where xmin::text::bigint > $1::bigint % 4294967296)

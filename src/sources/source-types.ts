@@ -45,6 +45,58 @@ export interface SourceContact {
   createdAt: Date | null;
 }
 
+export interface SourceCustomField {
+  sourceId: string;
+  key: string;
+  /** The provider's type name, as given ('string', 'number', 'text', ...). */
+  type: string;
+  fallback: PropertyValue;
+}
+
+export interface SourceTopic {
+  sourceId: string;
+  name: string;
+  description: string | null;
+  defaultSubscription: 'opt_in' | 'opt_out';
+}
+
+export interface SourceTemplateVariable {
+  key: string;
+  type: string;
+  fallback: PropertyValue;
+}
+
+export interface SourceTemplate {
+  sourceId: string;
+  name: string;
+  alias: string | null;
+  status: 'draft' | 'published';
+  subject: string | null;
+  from: string | null;
+  replyTo: string[] | null;
+  html: string;
+  text: string | null;
+  variables: SourceTemplateVariable[];
+  /** A newer unpublished draft exists at the source; which version we got is ambiguous. */
+  hasUnpublishedVersions: boolean;
+}
+
+export type SuppressionReason = 'unsubscribe' | 'bounce' | 'spam_complaint' | 'invalid' | 'block' | 'manual';
+
+export interface SourceSuppression {
+  email: string;
+  emailOriginal: string;
+  reason: SuppressionReason;
+  createdAt: Date | null;
+}
+
+/** Per-contact data that costs one request per contact: only read when the user asked for it. */
+export interface SourceContactDetails {
+  properties?: Record<string, PropertyValue>;
+  /** Topic id → effective subscription. */
+  topics?: Record<string, 'opt_in' | 'opt_out'>;
+}
+
 /** One page of a resumable read: `nextCursor` resumes right after this page (null at the end). */
 export interface SourcePage<T> {
   items: T[];
@@ -87,4 +139,11 @@ export interface SourceConnector {
   listMembers(list: SourceList, after?: string | null): AsyncIterable<SourcePage<SourceContact>>;
   /** Contacts that may belong to no list; empty for providers where every contact is in a list. */
   globalContacts(after?: string | null): AsyncIterable<SourcePage<SourceContact>>;
+  customFields(): Promise<SourceCustomField[]>;
+  topics(): Promise<SourceTopic[]>;
+  /** One template with its bodies; null when the source has no template with that id. */
+  template(id: string): Promise<SourceTemplate | null>;
+  suppressions(): AsyncIterable<SourcePage<SourceSuppression>>;
+  /** Properties and/or topic subscriptions of one contact, as asked. */
+  contactDetails(contact: SourceContact, want: { properties: boolean; topics: boolean }): Promise<SourceContactDetails>;
 }

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('npm run demo', () => {
-  it('serves the README walkthrough: sources, start, review, approve, completed', async () => {
+  it('serves the README walkthrough: sources, start, review, approve, completed', { timeout: 180_000 }, async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'migrate-demo-'));
     const port = await freePort();
     demo = startProcess('scripts/demo.ts', {
@@ -37,7 +37,8 @@ describe('npm run demo', () => {
     await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review', 60_000);
     expect((await client.post(`/v1/migrate/${id}/approve`, { options: { contacts: true } })).body.status).toBe('importing');
     const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'completed', 120_000);
-    expect(done.body.import_result.imported.contacts).toBeGreaterThan(300);
+    expect(done.body.import_result.imported.contacts).toBeGreaterThan(150);
+    expect(done.body.import_result.imported.templates).toBeGreaterThan(0);
     expect(await demo.stop('SIGINT')).toBe(0);
   });
 });

@@ -148,6 +148,9 @@ describe('every error row of the documented table', () => {
       expect(res.body).toEqual(errorBody('validation_error'));
     }
     const ok = await client.post(`/v1/migrate/${id}/approve`, { options: { domains: ['ACME.com'], contacts: false } });
-    expect(ok.body.import_options).toEqual({ domains: ['acme.com'], audiences: ['aud_1'], contacts: false });
+    expect(ok.body.import_options).toEqual({
+      domains: ['acme.com'], audiences: ['aud_1'], contacts: false,
+      templates: [], topics: [], customFields: [], suppressions: true,
+    });
   });
 });

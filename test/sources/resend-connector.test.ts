@@ -68,7 +68,10 @@ describe.each(['old', 'new', 'mixed'] as const)('a %s Resend account', (age) => 
     expect(scan.suppressions.total).toBe(truth.counts.suppressions);
     if (age === 'old') expect(scan.errors.map((e) => e.resource)).toContain('templates');
     else expect(scan.errors).toEqual([]);
-    expect(scan.estimate.requests.base).toBeGreaterThan(0);
+    expect(scan.estimate.total.requests).toBeGreaterThan(0);
+    const perContact = age === 'old' ? 0 : em.account.contacts.length;
+    expect(scan.estimate.kinds.topics!.requests).toBe(age === 'old' ? 1 : 1 + perContact);
+    expect(scan.estimate.kinds.templates!.requests).toBe(1 + truth.counts.templates);
     expect(scan.estimate.rate_limit).toBe(100);
 
     const read = await readAll(connector);

@@ -9,6 +9,8 @@ export interface ContactRow {
   unsubscribed: boolean;
   /** Opt-out of the batch's audience only (legacy per-audience flag). */
   audienceUnsubscribed: boolean;
+  /** Custom field values to merge onto the contact (field name → value). */
+  customFields: Record<string, unknown>;
 }
 
 export interface BatchOutcome {
@@ -33,6 +35,7 @@ export function dedupeByEmail(rows: ContactRow[]): ContactRow[] {
     seen.lastName ??= row.lastName;
     seen.unsubscribed ||= row.unsubscribed;
     seen.audienceUnsubscribed ||= row.audienceUnsubscribed;
+    seen.customFields = { ...row.customFields, ...seen.customFields };
   }
   return [...byEmail.values()];
 }
@@ -41,25 +44,27 @@ export function dedupeByEmail(rows: ContactRow[]): ContactRow[] {
 // (the WHERE on DO UPDATE), so a re-run writes nothing; their ids come from the lookup branch.
 const UPSERT_CONTACTS = `
   with input as (
-    select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bool[])
-      as t(email, email_display, first_name, last_name, unsubscribed)
+    select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::jsonb[])
+      as t(email, email_display, first_name, last_name, unsubscribed, custom_fields)
   ),
   upserted as (
-    insert into contacts as c (organization_id, email, email_display, first_name, last_name, unsubscribed)
-    select $1, email, email_display, first_name, last_name, unsubscribed from input
+    insert into contacts as c (organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields)
+    select $1, email, email_display, first_name, last_name, unsubscribed, custom_fields from input
     on conflict (organization_id, email) do update set
       first_name = coalesce(excluded.first_name, c.first_name),
       last_name = coalesce(excluded.last_name, c.last_name),
       unsubscribed = c.unsubscribed or excluded.unsubscribed,
+      custom_fields = c.custom_fields || excluded.custom_fields,
       updated_at = now()
     where c.first_name is distinct from coalesce(excluded.first_name, c.first_name)
        or c.last_name is distinct from coalesce(excluded.last_name, c.last_name)
        or (excluded.unsubscribed and not c.unsubscribed)
+       or not (c.custom_fields @> excluded.custom_fields)
     returning c.id, c.email, (xmax = 0) as inserted, c.created_at
   )
-  select id, email, inserted, created_at < $7 as preexisting from upserted
+  select id, email, inserted, created_at < $8 as preexisting from upserted
   union all
-  select c.id, c.email, null, c.created_at < $7 from contacts c join input i on c.email = i.email
+  select c.id, c.email, null, c.created_at < $8 from contacts c join input i on c.email = i.email
    where c.organization_id = $1 and not exists (select 1 from upserted u where u.email = c.email)`;
 
 const UPSERT_MEMBERSHIPS = `
@@ -90,6 +95,7 @@ export async function writeContactBatch(
     batch.map((r) => r.firstName),
     batch.map((r) => r.lastName),
     batch.map((r) => r.unsubscribed),
+    batch.map((r) => JSON.stringify(r.customFields)),
     since,
   ]);
   const idByEmail = new Map<string, string>();

@@ -2,14 +2,17 @@
 export interface ImportCheckpoints {
   /** When the first run of this import began: contacts older than this existed before it. */
   startedAt?: string;
-  domainsDone?: boolean;
-  audiencesDone?: boolean;
+  /** Phases completed. */
+  done?: Record<string, boolean>;
   /** Per source list: the cursor after the last committed page. */
   lists?: Record<string, { after: string | null; done: boolean }>;
   global?: { after: string | null; done: boolean };
+  suppressions?: { after: string | null; done: boolean };
+  /** Source template ids already handled. */
+  templates?: string[];
 }
 
 export interface ImportProgress {
-  phase: 'domains' | 'audiences' | 'contacts' | 'done';
+  phase: string;
   counts: Record<string, { processed: number; total: number | null }>;
 }

@@ -6,10 +6,20 @@ export interface ReasonEntry {
   examples: string[];
 }
 
+/** What happened to one template (targeted migrations report these). */
+export interface TemplateOutcome {
+  source_id: string;
+  id: string;
+  name: string;
+  action: 'created' | 'updated' | 'unchanged' | 'skipped';
+  needs_review: boolean;
+}
+
 export interface ImportResult {
   imported: Record<string, number>;
   skipped: ReasonEntry[];
   errors: ReasonEntry[];
+  templates?: TemplateOutcome[];
 }
 
 const MAX_EXAMPLES = 5;
@@ -30,11 +40,19 @@ export class ImportTally {
       imported: { ...(previous?.imported ?? {}) },
       skipped: [...(previous?.skipped ?? [])],
       errors: [...(previous?.errors ?? [])],
+      ...(previous?.templates ? { templates: [...previous.templates] } : {}),
     };
   }
 
   imported(kind: string, count = 1): void {
     if (count) this.result.imported[kind] = (this.result.imported[kind] ?? 0) + count;
+  }
+
+  template(outcome: TemplateOutcome): void {
+    const list = (this.result.templates ??= []);
+    const at = list.findIndex((t) => t.source_id === outcome.source_id);
+    if (at >= 0) list[at] = outcome;
+    else list.push(outcome);
   }
 
   ensureKind(kind: string): void {

@@ -1,26 +1,115 @@
 import { z } from 'zod';
 import { validationError } from '../../errors/app-error.js';
 
-/** What the user approved; omitted fields default to everything the scan found. */
+export const CUSTOM_FIELD_TYPES = ['string', 'number', 'boolean', 'date'] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
+const ids = z.array(z.string().min(1).max(200)).max(10_000);
+
+export const customFieldMappingSchema = z
+  .object({
+    sourceFieldId: z.string().min(1).max(200).optional(),
+    sourceFieldName: z.string().min(1).max(200).optional(),
+    fieldName: z.string().regex(FIELD_NAME, 'fieldName: a letter, then letters, digits or _ (at most 50)'),
+    fieldType: z.enum(CUSTOM_FIELD_TYPES),
+  })
+  .strict()
+  .refine((m) => m.sourceFieldId || m.sourceFieldName, 'a mapping needs sourceFieldId or sourceFieldName');
+
+export type CustomFieldMapping = z.infer<typeof customFieldMappingSchema>;
+
+/**
+ * What the user approved. The documented fields (domains, audiences, contacts) keep their
+ * meaning; the rest select the other kinds. Anything omitted defaults to everything the scan
+ * found; `ignore*` flags skip a whole phase.
+ */
 export const approveOptionsSchema = z
   .object({
     domains: z.array(z.string().min(1).max(253)).max(10_000).optional(),
-    audiences: z.array(z.string().min(1).max(200)).max(10_000).optional(),
+    audiences: ids.optional(),
     contacts: z.boolean().optional(),
+    templates: ids.optional(),
+    topics: ids.optional(),
+    customFields: ids.optional(),
+    customFieldMappings: z.array(customFieldMappingSchema).max(500).optional(),
+    migrateAll: z.boolean().optional(),
+    ignoreDomains: z.boolean().optional(),
+    ignoreAudiences: z.boolean().optional(),
+    ignoreContacts: z.boolean().optional(),
+    ignoreTemplates: z.boolean().optional(),
+    ignoreCustomFields: z.boolean().optional(),
+    ignoreTopics: z.boolean().optional(),
+    ignoreSuppressions: z.boolean().optional(),
   })
   .strict();
 
 export type ApproveOptions = z.infer<typeof approveOptionsSchema>;
 
+/** A property mapped onto one of our custom fields. */
+export interface ResolvedFieldMapping {
+  sourceFieldId: string;
+  sourceKey: string;
+  fieldName: string;
+  fieldType: CustomFieldType;
+}
+
 export interface ImportOptions {
   domains: string[];
   audiences: string[];
   contacts: boolean;
+  templates: string[];
+  topics: string[];
+  customFields: ResolvedFieldMapping[];
+  suppressions: boolean;
+  /** Targeted template migrations: overwrite subject and html of templates imported before. */
+  overwriteTemplates?: boolean;
 }
 
-interface ScanSelection {
+export interface ScanSelection {
   domains?: { name: string }[];
   audiences?: { id: string }[];
+  templates?: { id: string }[];
+  topics?: { id: string }[];
+  contact_properties?: { id: string; key: string; type: string }[];
+}
+
+/** Resend's property types onto ours (text is a string; anything unknown stays a string). */
+export function mapFieldType(sourceType: string): CustomFieldType {
+  const t = sourceType.toLowerCase();
+  if (t === 'number' || t === 'integer' || t === 'float') return 'number';
+  if (t === 'boolean' || t === 'bool') return 'boolean';
+  if (t === 'date' || t === 'datetime' || t === 'timestamp') return 'date';
+  return 'string';
+}
+
+function pick(field: string, requested: string[] | undefined, available: string[], ignored: boolean): string[] {
+  if (ignored) return [];
+  if (requested === undefined) return available;
+  const known = new Set(available);
+  const unknown = requested.filter((r) => !known.has(r));
+  if (unknown.length) throw validationError(`options.${field}: not in the scan result: ${unknown.slice(0, 10).join(', ')}`);
+  return [...new Set(requested)];
+}
+
+function resolveMappings(o: ApproveOptions, scan: ScanSelection): ResolvedFieldMapping[] {
+  const properties = scan.contact_properties ?? [];
+  const chosen = pick('customFields', o.customFields, properties.map((p) => p.id), o.ignoreCustomFields === true);
+  const explicit = new Map<string, ResolvedFieldMapping>();
+  for (const m of o.customFieldMappings ?? []) {
+    const property = properties.find((p) => (m.sourceFieldId ? p.id === m.sourceFieldId : p.key === m.sourceFieldName));
+    if (!property) {
+      throw validationError(`options.customFieldMappings: ${m.sourceFieldId ?? m.sourceFieldName} is not a contact property in the scan result`);
+    }
+    explicit.set(property.id, { sourceFieldId: property.id, sourceKey: property.key, fieldName: m.fieldName, fieldType: m.fieldType });
+  }
+  const resolved = properties
+    .filter((p) => chosen.includes(p.id) || explicit.has(p.id))
+    .map((p) => explicit.get(p.id) ?? { sourceFieldId: p.id, sourceKey: p.key, fieldName: p.key, fieldType: mapFieldType(p.type) });
+  const names = resolved.map((m) => m.fieldName.toLowerCase());
+  const clash = names.find((n, i) => names.indexOf(n) !== i);
+  if (clash) throw validationError(`options.customFieldMappings: two properties map onto the field "${clash}"`);
+  return o.ignoreCustomFields ? [] : resolved;
 }
 
 /**
@@ -32,20 +121,15 @@ export function resolveImportOptions(options: ApproveOptions | null | undefined,
   if (!parsed.success) {
     throw validationError(parsed.error.issues.map((i) => `options.${i.path.join('.')}: ${i.message}`).join('; '));
   }
-  const scannedDomains = (scan.domains ?? []).map((d) => d.name);
-  const scannedAudiences = (scan.audiences ?? []).map((a) => a.id);
-  const pick = (field: string, requested: string[] | undefined, available: string[]) => {
-    if (requested === undefined) return available;
-    const known = new Set(available);
-    const unknown = requested.filter((r) => !known.has(r));
-    if (unknown.length) {
-      throw validationError(`options.${field}: not in the scan result: ${unknown.slice(0, 10).join(', ')}`);
-    }
-    return [...new Set(requested)];
-  };
+  const o = parsed.data;
+  const ids = (list: { id: string }[] | undefined) => (list ?? []).map((x) => x.id);
   return {
-    domains: pick('domains', parsed.data.domains?.map((d) => d.trim().toLowerCase()), scannedDomains),
-    audiences: pick('audiences', parsed.data.audiences, scannedAudiences),
-    contacts: parsed.data.contacts ?? true,
+    domains: pick('domains', o.domains?.map((d) => d.trim().toLowerCase()), (scan.domains ?? []).map((d) => d.name), o.ignoreDomains === true),
+    audiences: pick('audiences', o.audiences, ids(scan.audiences), o.ignoreAudiences === true),
+    contacts: o.ignoreContacts === true ? false : (o.contacts ?? true),
+    templates: pick('templates', o.templates, ids(scan.templates), o.ignoreTemplates === true),
+    topics: pick('topics', o.topics, ids(scan.topics), o.ignoreTopics === true),
+    customFields: resolveMappings(o, scan),
+    suppressions: o.ignoreSuppressions !== true,
   };
 }

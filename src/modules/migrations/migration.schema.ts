@@ -61,13 +61,50 @@ const MigrationJobPage = builder
     }),
   });
 
+const CustomFieldTypeEnum = builder.enumType('CustomFieldType', {
+  values: { string: { value: 'string' }, number: { value: 'number' }, boolean: { value: 'boolean' }, date: { value: 'date' } } as const,
+});
+
+const CustomFieldMappingInput = builder.inputType('CustomFieldMappingInput', {
+  description: 'Maps a source contact property (by id, else by name) onto a custom field here.',
+  fields: (t) => ({
+    sourceFieldId: t.string(),
+    sourceFieldName: t.string(),
+    fieldName: t.string({ required: true }),
+    fieldType: t.field({ type: CustomFieldTypeEnum, required: true }),
+  }),
+});
+
 const ApproveOptionsInput = builder.inputType('ApproveMigrationOptions', {
+  description: 'What to import. Omitted selections default to everything the scan found.',
   fields: (t) => ({
     domains: t.stringList({ description: 'Domain names to import; default: all from the scan' }),
     audiences: t.stringList({ description: 'Source audience/segment ids; default: all' }),
     contacts: t.boolean({ description: 'Import audience contacts; default: true' }),
+    templates: t.stringList({ description: 'Source template ids; default: all' }),
+    topics: t.stringList({ description: 'Source topic ids (→ suppression groups); default: all' }),
+    customFields: t.stringList({ description: 'Source contact property ids (→ custom fields); default: all' }),
+    customFieldMappings: t.field({ type: [CustomFieldMappingInput], description: 'Explicit names and types' }),
+    migrateAll: t.boolean({ description: 'Everything the scan found (the default when nothing is selected)' }),
+    ignoreDomains: t.boolean(),
+    ignoreAudiences: t.boolean(),
+    ignoreContacts: t.boolean(),
+    ignoreTemplates: t.boolean(),
+    ignoreCustomFields: t.boolean(),
+    ignoreTopics: t.boolean(),
+    ignoreSuppressions: t.boolean(),
   }),
 });
+
+/** GraphQL gives null for omitted optional fields; the options schema wants them absent. */
+function withoutNulls<T extends object>(value: T | null | undefined): Record<string, unknown> {
+  if (!value) return {};
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? withoutNulls(x) : x)) : v]),
+  );
+}
 
 builder.queryFields((t) => ({
   migrationSources: t.field({ type: [MigrationSource], resolve: () => enabledSources() }),
@@ -95,11 +132,19 @@ builder.mutationFields((t) => ({
     type: MigrationJobRef,
     args: { id: t.arg.id({ required: true }), options: t.arg({ type: ApproveOptionsInput }) },
     resolve: (_r, { id, options }, ctx) =>
-      service(ctx).approve(requireAuth(ctx), String(id), {
-        ...(options?.domains != null ? { domains: options.domains } : {}),
-        ...(options?.audiences != null ? { audiences: options.audiences } : {}),
-        ...(options?.contacts != null ? { contacts: options.contacts } : {}),
-      }),
+      service(ctx).approve(requireAuth(ctx), String(id), withoutNulls(options)),
+  }),
+  migrateTemplates: t.field({
+    type: MigrationJobRef,
+    description:
+      'Imports the given source templates at once (no scan or review), upserting by source template id; with overwriteExisting, templates imported before get the source subject and html. importResult.templates says what was created or updated.',
+    args: {
+      source: t.arg.string(),
+      credential: t.arg.string(),
+      templateIds: t.arg.stringList(),
+      overwriteExisting: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: (_r, args, ctx) => service(ctx).migrateTemplates(requireAuth(ctx), args),
   }),
   cancelMigration: t.field({
     type: MigrationJobRef,

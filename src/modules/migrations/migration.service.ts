@@ -10,7 +10,7 @@ import { SourceError } from '../../sources/source-types.js';
 import { findSource, isKnownSource, type KnownSource } from '../sources/source-catalog.js';
 import { MigrationJob, TERMINAL_STATUSES, type MigrationStatus } from './migration-job.entity.js';
 import { MigrationJobRepository } from './migration-job.repository.js';
-import { resolveImportOptions, type ApproveOptions } from './migration-options.js';
+import { resolveImportOptions, type ApproveOptions, type ImportOptions } from './migration-options.js';
 
 export const CANCELLED_MESSAGE = 'cancelled';
 const NON_TERMINAL: readonly MigrationStatus[] = ['pending', 'scanning', 'ready_for_review', 'importing'];
@@ -57,35 +57,77 @@ export class MigrationService {
    * at once and no job is created. Then seals it, creates the job and enqueues the scan.
    */
   async start(auth: AuthContext, input: { source?: unknown; credential?: unknown }): Promise<MigrationJob> {
+    const { source, credential } = await this.checkCredential(input);
+    return this.createJob(auth, source, credential, 'pending', null);
+  }
+
+  /** Validates source and credential, and the credential with the provider. */
+  private async checkCredential(input: { source?: unknown; credential?: unknown }) {
     const parsed = startInput.safeParse(input);
     if (!parsed.success) throw validationError(parsed.error.issues.map((i) => i.message).join('; '));
     const source = this.enabledSource(parsed.data.source);
     const descriptor = findSource(source)!;
-    const credential = parsed.data.credential;
     try {
-      await createConnector(source, credential, this.services.env, AbortSignal.timeout(30_000)).validateCredential();
+      await createConnector(source, parsed.data.credential, this.services.env, AbortSignal.timeout(30_000)).validateCredential();
     } catch (err) {
       throw this.credentialError(err, descriptor.credentialErrorCode, descriptor.label);
     }
+    return { source, credential: parsed.data.credential };
+  }
 
+  /** Seals the credential, stores the job and queues its first work (scan, or import). */
+  private async createJob(
+    auth: AuthContext,
+    source: KnownSource,
+    credential: string,
+    status: 'pending' | 'importing',
+    importOptions: ImportOptions | null,
+  ): Promise<MigrationJob> {
     const id = newId('mig');
     const sealed = await this.services.sealer.seal(credential, { organizationId: auth.organizationId, jobId: id });
     const job = this.em.create(MigrationJob, {
       id,
       organizationId: auth.organizationId,
       source,
-      status: 'pending',
+      status,
       sealedCredential: sealed,
+      importOptions: importOptions as Record<string, unknown> | null,
     });
     await this.em.flush();
+    const ref = { jobId: id, organizationId: auth.organizationId };
     try {
-      await this.services.jobs.send(migrationScanJob, { jobId: id, organizationId: auth.organizationId }, { singletonKey: `scan:${id}` });
+      if (status === 'pending') await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${id}` });
+      else await this.services.jobs.send(migrationImportJob, ref);
     } catch (err) {
-      // Without a queued scan the job would sit in pending forever: take it back.
+      // Without queued work the job would sit there forever: take it back.
       await this.em.nativeDelete(MigrationJob, { id });
       throw err;
     }
     return job;
+  }
+
+  /**
+   * A targeted migration of a few templates, for one-off moves and resyncs: no scan or review,
+   * the job starts importing at once and its result lists what was created or updated.
+   */
+  async migrateTemplates(
+    auth: AuthContext,
+    input: { source?: unknown; credential?: unknown; templateIds?: unknown; overwriteExisting?: unknown },
+  ): Promise<MigrationJob> {
+    const ids = z.array(z.string().min(1).max(200)).min(1, 'templateIds needs at least one id').max(100).safeParse(input.templateIds);
+    if (!ids.success) throw validationError(`templateIds: ${ids.error.issues[0]?.message ?? 'invalid'}`);
+    const { source, credential } = await this.checkCredential(input);
+    const importOptions: ImportOptions = {
+      domains: [],
+      audiences: [],
+      contacts: false,
+      templates: [...new Set(ids.data)],
+      topics: [],
+      customFields: [],
+      suppressions: false,
+      overwriteTemplates: input.overwriteExisting === true,
+    };
+    return this.createJob(auth, source, credential, 'importing', importOptions);
   }
 
   /** ready_for_review → importing, with options resolved against the scan. */

@@ -26,7 +26,9 @@ const CATALOG: SourceDescriptor[] = [
       help: 'Create a Full access key at https://resend.com/api-keys (Resend has no read-only keys; a Sending access key cannot read your account). We only read from your account — we never send mail or modify resources.',
     },
     notes: [
-      'We will import domains, audiences and segments, and contacts with their audience memberships and unsubscribed state.',
+      'We will import domains, audiences and segments, contacts with their memberships, contact properties (as custom fields, with their values), templates, topics (as suppression groups, with who opted out) and your suppression list; unsubscribed contacts are suppressed globally.',
+      'Templates keep Resend’s {{{VARIABLE}}} and {{{VARIABLE|fallback}}} syntax; loops, conditionals and other Handlebars constructs are flagged for review with their exact position.',
+      'Contact properties and topic subscriptions cost one request per contact each: the scan shows what they add, and you can leave them out when approving.',
       'We do NOT import API keys (security) or webhooks (you will re-register URLs after migration).',
       'Reads are paced under your team’s Resend rate limit, which your own traffic shares; the scan shows how many requests and how long the import will take.',
     ],

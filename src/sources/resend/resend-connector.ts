@@ -4,6 +4,11 @@ import {
   SourceError,
   type SourceConnector,
   type SourceContact,
+  type SourceContactDetails,
+  type SourceCustomField,
+  type SourceSuppression,
+  type SourceTemplate,
+  type SourceTopic,
   type SourceDomain,
   type SourceList,
   type SourcePage,
@@ -11,8 +16,18 @@ import {
 import { scanResend, type ResendScanResult } from './resend-scan.js';
 import { ResendHttp, RESEND_INITIAL_RATE_LIMIT } from './resend-http.js';
 import { paginate, parseShape } from './resend-pagination.js';
-import { mapContact, mapDomain, mapList } from './resend-mapping.js';
-import { wireContact, wireDomain, wireList } from './resend-wire.js';
+import { mapContact, mapDomain, mapList, mapProperties, mapSuppression, mapTemplate } from './resend-mapping.js';
+import {
+  wireContact,
+  wireContactDetail,
+  wireContactProperty,
+  wireContactTopic,
+  wireDomain,
+  wireList,
+  wireSuppression,
+  wireTemplate,
+  wireTopic,
+} from './resend-wire.js';
 
 export interface ResendConnectorOptions {
   baseUrl: string;
@@ -105,6 +120,68 @@ export class ResendConnector implements SourceConnector {
     for await (const page of paginate(this.http, '/contacts', wireContact, { after })) {
       yield { items: page.items.map(mapContact), nextCursor: page.nextCursor };
     }
+  }
+
+  /** Contact properties; none on accounts without the feature. */
+  async customFields(): Promise<SourceCustomField[]> {
+    if (!(await this.hasGlobalContacts())) return [];
+    const out: SourceCustomField[] = [];
+    for await (const page of this.optional(paginate(this.http, '/contact-properties', wireContactProperty))) {
+      for (const p of page.items) out.push({ sourceId: p.id, key: p.key, type: p.type, fallback: p.fallback_value ?? null });
+    }
+    return out;
+  }
+
+  async topics(): Promise<SourceTopic[]> {
+    if (!(await this.hasGlobalContacts())) return [];
+    const out: SourceTopic[] = [];
+    for await (const page of this.optional(paginate(this.http, '/topics', wireTopic))) {
+      for (const t of page.items) {
+        out.push({
+          sourceId: t.id,
+          name: t.name,
+          description: t.description ?? null,
+          defaultSubscription: t.default_subscription ?? 'opt_in',
+        });
+      }
+    }
+    return out;
+  }
+
+  /** A template in full: the list has no bodies, so one GET per template. */
+  async template(id: string): Promise<SourceTemplate | null> {
+    const path = `/templates/${encodeURIComponent(id)}`;
+    try {
+      return mapTemplate(parseShape(`GET ${path}`, wireTemplate, await this.http.get(path)));
+    } catch (err) {
+      if (err instanceof SourceError && err.kind === 'not_found') return null;
+      throw err;
+    }
+  }
+
+  async *suppressions(): AsyncGenerator<SourcePage<SourceSuppression>> {
+    if (!(await this.hasGlobalContacts())) return;
+    for await (const page of this.optional(paginate(this.http, '/suppressions', wireSuppression))) {
+      yield { items: page.items.map(mapSuppression), nextCursor: page.nextCursor };
+    }
+  }
+
+  /** One GET per wanted detail: properties come only with the single-contact read. */
+  async contactDetails(contact: SourceContact, want: { properties: boolean; topics: boolean }): Promise<SourceContactDetails> {
+    const id = encodeURIComponent(contact.sourceId);
+    const details: SourceContactDetails = {};
+    if (want.properties) {
+      const path = `/contacts/${id}`;
+      const body = parseShape(`GET ${path}`, wireContactDetail, await this.http.get(path));
+      details.properties = mapProperties(body.properties);
+    }
+    if (want.topics) {
+      details.topics = {};
+      for await (const page of paginate(this.http, `/contacts/${id}/topics`, wireContactTopic)) {
+        for (const t of page.items) details.topics[t.id] = t.subscription;
+      }
+    }
+    return details;
   }
 
   /** Counts a list endpoint without keeping its items. */

@@ -1,6 +1,15 @@
 import { normalizeEmail } from '../shared/email.js';
-import type { SourceContact, SourceDomain, SourceList } from '../source-types.js';
-import type { WireContact, WireDomain, WireList } from './resend-wire.js';
+import type { z } from 'zod';
+import type {
+  PropertyValue,
+  SourceContact,
+  SourceDomain,
+  SourceList,
+  SourceSuppression,
+  SourceTemplate,
+  SuppressionReason,
+} from '../source-types.js';
+import type { WireContact, WireDomain, WireList, wireContactDetail, wireSuppression, wireTemplate } from './resend-wire.js';
 
 /**
  * Resend timestamps are Postgres text (`2025-11-30 20:41:40.84216+00`), sometimes ISO; both
@@ -55,4 +64,44 @@ export function mapContact(c: WireContact): SourceContact {
     unsubscribed: c.unsubscribed ?? false,
     createdAt: parseResendTimestamp(c.created_at),
   };
+}
+
+export function mapTemplate(t: z.infer<typeof wireTemplate>): SourceTemplate {
+  return {
+    sourceId: t.id,
+    name: t.name,
+    alias: t.alias ?? null,
+    status: t.status === 'published' ? 'published' : 'draft',
+    subject: t.subject ?? null,
+    from: t.from ?? null,
+    replyTo: t.reply_to == null ? null : Array.isArray(t.reply_to) ? t.reply_to : [t.reply_to],
+    html: t.html ?? '',
+    text: t.text ?? null,
+    variables: (t.variables ?? []).map((v) => ({ key: v.key, type: v.type, fallback: v.fallback_value ?? null })),
+    hasUnpublishedVersions: t.has_unpublished_versions ?? false,
+  };
+}
+
+const SUPPRESSION_REASONS: Record<string, SuppressionReason> = {
+  bounce: 'bounce',
+  complaint: 'spam_complaint',
+  manual: 'manual',
+};
+
+export function mapSuppression(s: z.infer<typeof wireSuppression>): SourceSuppression {
+  return {
+    email: normalizeEmail(s.email),
+    emailOriginal: s.email,
+    reason: SUPPRESSION_REASONS[s.origin] ?? 'manual',
+    createdAt: parseResendTimestamp(s.created_at),
+  };
+}
+
+/** `{ key: { value, type } }` (or plain values, in older responses) → `{ key: value }`. */
+export function mapProperties(raw: z.infer<typeof wireContactDetail>['properties']): Record<string, PropertyValue> {
+  const out: Record<string, PropertyValue> = {};
+  for (const [key, entry] of Object.entries(raw ?? {})) {
+    out[key] = entry !== null && typeof entry === 'object' ? (entry.value ?? null) : entry;
+  }
+  return out;
 }

@@ -16,9 +16,12 @@ export interface ResendScanResult {
   suppressions: { total: number; by_origin: Record<string, number> };
   estimate: {
     rate_limit: number;
-    /** Requests an import of everything needs, and the optional per-contact reads on top. */
-    requests: { base: number; per_contact_properties: number; per_contact_topics: number };
-    seconds: { base: number; per_contact_properties: number; per_contact_topics: number };
+    /**
+     * Per kind: requests an import of it needs and how long they take at the rate limit.
+     * Custom field values and topic opt-outs cost one request per contact each.
+     */
+    kinds: Record<string, { requests: number; seconds: number }>;
+    total: { requests: number; seconds: number };
   };
   errors: ScanError[];
 }
@@ -120,14 +123,21 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
   for (const s of suppressionRows) byOrigin[s.origin] = (byOrigin[s.origin] ?? 0) + 1;
 
   const pages = (n: number) => Math.max(1, Math.ceil(n / RESEND_PAGE_SIZE));
-  const base =
-    pages(domains.length) + domains.length + // list + one GET per domain for its records
-    2 + memberPages + globalPages + // segments, audiences, members, global contacts
-    pages(properties.length) + pages(topics.length) + pages(templates.length) + templates.length +
-    pages(suppressionRows.length);
   const rate = connector.http.pacer.currentLimit;
   const perContact = hasGlobal ? globalContacts : 0;
-  const seconds = (n: number) => Math.ceil(n / rate);
+  const requests: Record<string, number> = {
+    domains: pages(domains.length) + domains.length, // the list, then one GET per domain for its records
+    audiences: 2, // segments and audiences lists
+    contacts: memberPages + globalPages,
+    custom_fields: pages(properties.length) + (properties.length ? perContact : 0),
+    templates: pages(templates.length) + templates.length,
+    topics: pages(topics.length) + (topics.length ? perContact : 0),
+    suppressions: pages(suppressionRows.length),
+  };
+  const kinds = Object.fromEntries(
+    Object.entries(requests).map(([k, n]) => [k, { requests: n, seconds: Math.ceil(n / rate) }]),
+  );
+  const totalRequests = Object.values(requests).reduce((a, b) => a + b, 0);
 
   return {
     domains,
@@ -139,8 +149,8 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
     suppressions: { total: suppressionRows.length, by_origin: byOrigin },
     estimate: {
       rate_limit: rate,
-      requests: { base, per_contact_properties: perContact, per_contact_topics: perContact },
-      seconds: { base: seconds(base), per_contact_properties: seconds(perContact), per_contact_topics: seconds(perContact) },
+      kinds,
+      total: { requests: totalRequests, seconds: Math.ceil(totalRequests / rate) },
     },
     errors,
   };

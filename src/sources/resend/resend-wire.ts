@@ -75,3 +75,41 @@ export const wireSuppression = z.object({
   origin: z.string(),
   created_at: nullableString,
 });
+
+export const wireTemplate = z.object({
+  id: z.string(),
+  name: z.string(),
+  alias: nullableString,
+  status: z.string().optional(),
+  subject: nullableString,
+  from: nullableString,
+  reply_to: z.union([z.array(z.string()), z.string()]).nullable().optional(),
+  html: nullableString,
+  text: nullableString,
+  has_unpublished_versions: z.boolean().optional(),
+  variables: z
+    .array(
+      z.object({
+        key: z.string(),
+        type: z.string(),
+        fallback_value: z.union([z.string(), z.number(), z.boolean()]).nullable().optional(),
+      }),
+    )
+    .nullable()
+    .optional(),
+});
+
+const propertyValue = z.union([z.string(), z.number(), z.boolean()]).nullable();
+
+/** GET /contacts/{id}: properties as `{ key: { value, type } }` (older shapes: plain values). */
+export const wireContactDetail = wireContact.extend({
+  properties: z
+    .record(z.string(), z.union([z.object({ value: propertyValue.optional(), type: z.string().optional() }), propertyValue]))
+    .nullable()
+    .optional(),
+});
+
+export const wireContactTopic = z.object({
+  id: z.string(),
+  subscription: z.enum(['opt_in', 'opt_out']),
+});

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { SourceConnector } from '../../sources/source-types.js';
+import type { ImportOptions } from '../migrations/migration-options.js';
+import type { ImportCheckpoints, ImportProgress } from './import-checkpoints.js';
+import { ImportTally, type ImportResult } from './import-result.js';
+
+export interface ImportJobState {
+  id: string;
+  organizationId: string;
+  source: string;
+  importOptions: ImportOptions;
+  checkpoints: ImportCheckpoints;
+  importResult: Partial<ImportResult> | null;
+  scanResult: { audiences?: { id: string; contact_count?: number }[]; contacts?: { unique?: number } } | null;
+}
+
+/** The job left `importing` (cancelled, or finished elsewhere): stop without writing more. */
+export class ImportInterrupted extends Error {
+  constructor() {
+    super('import interrupted: the job is no longer importing');
+    this.name = 'ImportInterrupted';
+  }
+}
+
+/**
+ * What every phase shares: the connector, the tally, the checkpoints, and `commit`, which saves
+ * a batch together with checkpoint, progress and result in one transaction guarded on the job
+ * still being `importing`.
+ */
+export class ImportContext {
+  readonly tally: ImportTally;
+  readonly checkpoints: ImportCheckpoints;
+  readonly progress: ImportProgress;
+  readonly startedAt: Date;
+  /** Digests of addresses already reported, so a contact in several lists is reported once. */
+  private readonly reported = new Set<number>();
+
+  constructor(
+    readonly pool: pg.Pool,
+    readonly job: ImportJobState,
+    readonly connector: SourceConnector,
+  ) {
+    this.tally = new ImportTally(job.importResult);
+    this.checkpoints = structuredClone(job.checkpoints ?? {});
+    this.checkpoints.startedAt ??= new Date().toISOString();
+    this.startedAt = new Date(this.checkpoints.startedAt);
+    this.progress = { phase: 'custom_fields', counts: {} };
+  }
+
+  get options(): ImportOptions {
+    return this.job.importOptions;
+  }
+
+  count(kind: string, total: number | null): { processed: number; total: number | null } {
+    return (this.progress.counts[kind] ??= { processed: 0, total });
+  }
+
+  /** True the first time an address is reported in this run. */
+  firstReport(email: string): boolean {
+    const key = createHash('sha1').update(email).digest().readUIntBE(0, 6);
+    if (this.reported.has(key)) return false;
+    this.reported.add(key);
+    return true;
+  }
+
+  async link(client: pg.PoolClient, kind: string, sourceId: string, localId: string): Promise<void> {
+    await client.query(
+      `insert into source_links (organization_id, provider, kind, source_id, local_id, migration_job_id)
+       values ($1, $2, $3, $4, $5, $6) on conflict (organization_id, provider, kind, source_id) do nothing`,
+      [this.job.organizationId, this.job.source, kind, sourceId, localId, this.job.id],
+    );
+  }
+
+  async linkedId(client: pg.PoolClient | pg.Pool, kind: string, sourceId: string): Promise<string | null> {
+    const { rows } = await client.query<{ local_id: string }>(
+      `select local_id from source_links where organization_id = $1 and provider = $2 and kind = $3 and source_id = $4`,
+      [this.job.organizationId, this.job.source, kind, sourceId],
+    );
+    return rows[0]?.local_id ?? null;
+  }
+
+  async localIds(kind: string): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ source_id: string; local_id: string }>(
+      `select source_id, local_id from source_links where organization_id = $1 and provider = $2 and kind = $3`,
+      [this.job.organizationId, this.job.source, kind],
+    );
+    return new Map(rows.map((r) => [r.source_id, r.local_id]));
+  }
+
+  /** Runs `write` and saves checkpoint, progress and result in one transaction. */
+  async commit(write: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    const tallyBefore = structuredClone(this.tally.result);
+    const checkpointsBefore = structuredClone(this.checkpoints);
+    try {
+      await client.query('begin');
+      await write(client);
+      const saved = await client.query(
+        `update migration_jobs set checkpoints = $3, import_result = $4, progress = $5, updated_at = now()
+          where id = $1 and organization_id = $2 and status = 'importing'`,
+        [this.job.id, this.job.organizationId, this.checkpoints, this.tally.result, this.progress],
+      );
+      if (!saved.rowCount) throw new ImportInterrupted();
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      // What the rolled-back batch counted did not happen.
+      Object.assign(this.tally.result, tallyBefore);
+      Object.assign(this.checkpoints, checkpointsBefore);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Marks a phase done (committed, so a resumed run skips it). */
+  async finishPhase(name: string): Promise<void> {
+    await this.commit(async () => {
+      this.checkpoints.done = { ...this.checkpoints.done, [name]: true };
+    });
+  }
+
+  isDone(name: string): boolean {
+    return this.checkpoints.done?.[name] === true;
+  }
+}
+
+export type { ImportResult };

@@ -1,0 +1,98 @@
+import type pg from 'pg';
+import type { PropertyValue, SourceContact, SourceContactDetails } from '../../../sources/source-types.js';
+import type { ResolvedFieldMapping } from '../../migrations/migration-options.js';
+import type { ImportContext } from '../import-context.js';
+
+/** A property value as our field type; `undefined` when it cannot be one (reported). */
+export function coerceFieldValue(value: PropertyValue, type: ResolvedFieldMapping['fieldType']): unknown {
+  if (value === null || value === '') return null;
+  switch (type) {
+    case 'string':
+      return String(value);
+    case 'number': {
+      const n = typeof value === 'number' ? value : Number(String(value).trim());
+      return Number.isFinite(n) ? n : undefined;
+    }
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (/^(true|yes|1)$/i.test(String(value).trim())) return true;
+      if (/^(false|no|0)$/i.test(String(value).trim())) return false;
+      return undefined;
+    case 'date': {
+      const d = new Date(typeof value === 'number' ? value : String(value));
+      return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+    }
+  }
+}
+
+/**
+ * Reads what the user asked for per contact (properties for custom fields, topic subscriptions
+ * for suppression groups): one request each, so only when asked and only for global contacts.
+ */
+export class ContactEnrichment {
+  readonly wantProperties: boolean;
+  readonly wantTopics: boolean;
+  private readonly byKey: Map<string, ResolvedFieldMapping>;
+  private readonly topics: Set<string>;
+
+  constructor(private readonly ctx: ImportContext) {
+    this.byKey = new Map(ctx.options.customFields.map((m) => [m.sourceKey, m]));
+    this.topics = new Set(ctx.options.topics);
+    this.wantProperties = this.byKey.size > 0;
+    this.wantTopics = this.topics.size > 0;
+  }
+
+  get wanted(): boolean {
+    return this.wantProperties || this.wantTopics;
+  }
+
+  async read(contacts: SourceContact[]): Promise<Map<string, SourceContactDetails>> {
+    const out = new Map<string, SourceContactDetails>();
+    if (!this.wanted) return out;
+    for (const c of contacts) {
+      out.set(c.sourceId, await this.ctx.connector.contactDetails(c, { properties: this.wantProperties, topics: this.wantTopics }));
+    }
+    return out;
+  }
+
+  /** Custom field values of one contact; bad values and unknown properties are reported. */
+  fieldValues(contact: SourceContact, details: SourceContactDetails | undefined): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [key, raw] of Object.entries(details?.properties ?? {})) {
+      const mapping = this.byKey.get(key);
+      if (!mapping) continue; // not selected by the user
+      const value = coerceFieldValue(raw, mapping.fieldType);
+      if (value === undefined) {
+        this.ctx.tally.error('custom_field_value', `value of ${key} is not a ${mapping.fieldType}`, contact.emailOriginal);
+        continue;
+      }
+      if (value !== null) values[mapping.fieldName] = value;
+    }
+    return values;
+  }
+
+  /** Opt-outs of selected topics become members of the matching suppression groups. */
+  async writeTopicOptOuts(client: pg.PoolClient, pairs: { email: string; details: SourceContactDetails | undefined }[]) {
+    if (!this.wantTopics) return;
+    const groups = await this.ctx.localIds('topic');
+    const emails: string[] = [];
+    const groupIds: string[] = [];
+    for (const { email, details } of pairs) {
+      for (const [topicId, subscription] of Object.entries(details?.topics ?? {})) {
+        const group = groups.get(topicId);
+        if (subscription === 'opt_out' && group && this.topics.has(topicId)) {
+          emails.push(email);
+          groupIds.push(group);
+        }
+      }
+    }
+    if (!emails.length) return;
+    const { rowCount } = await client.query(
+      `insert into suppressions (organization_id, group_id, email, reason, source_provider)
+       select $1, g, e, 'unsubscribe', $2 from unnest($3::text[], $4::text[]) as t(e, g)
+       on conflict (organization_id, coalesce(group_id, ''), email) do nothing`,
+      [this.ctx.job.organizationId, this.ctx.job.source, emails, groupIds],
+    );
+    this.ctx.tally.imported('group_suppressions', rowCount ?? 0);
+  }
+}

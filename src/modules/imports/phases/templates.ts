@@ -1,0 +1,80 @@
+import { newId } from '../../../db/ids.js';
+import type { SourceTemplate } from '../../../sources/source-types.js';
+import { reviewTemplate, type ReviewReason } from '../../templates/template-review.js';
+import type { ImportContext } from '../import-context.js';
+
+/** Why a template needs a look even when it parses cleanly. */
+function versionReason(t: SourceTemplate): ReviewReason[] {
+  if (!t.hasUnpublishedVersions) return [];
+  return [
+    {
+      code: 'unpublished_version',
+      construct: '',
+      field: 'template',
+      line: 1,
+      column: 1,
+      message:
+        'Resend has an unpublished draft newer than this version and offers no way to read a specific version: compare with Resend before sending',
+    },
+  ];
+}
+
+/**
+ * Templates, upserted by source template id: one imported before is left alone, or, when the
+ * user asked to overwrite, gets the source's subject and html. Constructs our renderer cannot
+ * reproduce (loops, conditionals, partials, helpers) mark it needs_review with their positions.
+ */
+export async function importTemplates(ctx: ImportContext): Promise<void> {
+  ctx.progress.phase = 'templates';
+  const done = new Set(ctx.checkpoints.templates ?? []);
+  const todo = ctx.options.templates.filter((id) => !done.has(id));
+  const counter = ctx.count('templates', ctx.options.templates.length);
+  counter.processed = done.size;
+  for (const sourceId of todo) {
+    const t = await ctx.connector.template(sourceId);
+    if (!t) {
+      await ctx.commit(async () => {
+        ctx.tally.error('template', 'no template with this id at the source', sourceId);
+        ctx.checkpoints.templates = [...(ctx.checkpoints.templates ?? []), sourceId];
+      });
+      continue;
+    }
+    const review = reviewTemplate({ subject: t.subject, html: t.html, text: t.text });
+    const reasons = [...review.reasons, ...versionReason(t)];
+    const needsReview = reasons.length > 0;
+    const variables = t.variables.map((v) => ({ key: v.key, type: v.type, fallback: v.fallback }));
+    await ctx.commit(async (client) => {
+      const linked = await ctx.linkedId(client, 'template', t.sourceId);
+      let id = linked;
+      let action: 'created' | 'updated' | 'unchanged' | 'skipped';
+      if (!linked) {
+        id = newId('tpl');
+        await client.query(
+          `insert into templates (id, organization_id, name, alias, subject, from_address, reply_to, html, text_body,
+                                  variables, status, needs_review, review_reasons, source_provider)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+          [id, ctx.job.organizationId, t.name, t.alias, t.subject, t.from, JSON.stringify(t.replyTo), t.html, t.text,
+            JSON.stringify(variables), t.status, needsReview, JSON.stringify(reasons), ctx.job.source],
+        );
+        await ctx.link(client, 'template', t.sourceId, id);
+        ctx.tally.imported('templates');
+        action = 'created';
+      } else if (ctx.options.overwriteTemplates) {
+        const updated = await client.query(
+          `update templates set subject = $3, html = $4, needs_review = $5, review_reasons = $6, updated_at = now()
+            where id = $1 and organization_id = $2 and (subject is distinct from $3 or html is distinct from $4)`,
+          [linked, ctx.job.organizationId, t.subject, t.html, needsReview, JSON.stringify(reasons)],
+        );
+        action = updated.rowCount ? 'updated' : 'unchanged';
+        if (updated.rowCount) ctx.tally.imported('templates_updated');
+      } else {
+        action = 'skipped';
+        ctx.tally.skipped('template', 'already imported from this source (overwrite not requested)', t.name);
+      }
+      if (needsReview && action !== 'skipped' && action !== 'unchanged') ctx.tally.imported('templates_needing_review');
+      ctx.tally.template({ source_id: t.sourceId, id: id!, name: t.name, action, needs_review: needsReview });
+      ctx.checkpoints.templates = [...(ctx.checkpoints.templates ?? []), t.sourceId];
+      counter.processed++;
+    });
+  }
+}
