@@ -9,9 +9,8 @@ import { createLogger } from '../src/logger.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { initOrm } from '../src/db/orm.js';
 import { migrateWithLock } from '../src/db/migrate.js';
-import { JobQueue } from '../src/jobs/job-queue.js';
+import { createAppServices } from '../src/app-services.js';
 import { startServer, type RunningServer } from '../src/server.js';
-import { createCredentialSealer } from '../src/modules/credentials/credential-sealer.js';
 import { createApiKey, createOrganization } from '../src/modules/api-keys/api-key.service.js';
 import { startProcess, type ManagedProcess } from '../test/support/processes.js';
 import { freePort } from '../test/support/ports.js';
@@ -106,8 +105,8 @@ export async function startService(dbUrl: string, orm: MikroORM, settings: Recor
   const logger = createLogger('silent', 'bench');
   const worker = startProcess('workers/main.ts', { DATABASE_URL: dbUrl, MIGRATE_KEK: kek, LOG_LEVEL: 'info', NODE_ENV: 'production', ...settings });
   await worker.waitFor(/worker ready|"level":(50|60)/, 60_000);
-  const jobs = await JobQueue.connect(dbUrl, logger);
-  const server: RunningServer = await startServer({ env, orm, jobs, logger, sealer: createCredentialSealer(env) });
+  const services = await createAppServices({ ...env, DATABASE_URL: dbUrl }, orm, logger);
+  const server: RunningServer = await startServer(services);
   const em = orm.em.fork();
   const org = await createOrganization(em, `Bench ${randomBytes(3).toString('hex')}`);
   const { plaintext } = await createApiKey(em, { organizationId: org.id, scope: 'full_access' });
@@ -119,7 +118,7 @@ export async function startService(dbUrl: string, orm: MikroORM, settings: Recor
     env,
     async close() {
       await server.close();
-      await jobs.stop();
+      await services.close();
       await worker.stop();
     },
   };

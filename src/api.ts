@@ -3,12 +3,11 @@ import { env } from './config/env.js';
 import { createLogger } from './logger.js';
 import { initOrm } from './db/orm.js';
 import { migrateWithLock } from './db/migrate.js';
-import { JobQueue } from './jobs/job-queue.js';
 import { systemPingJob } from './jobs/job-definitions.js';
 import { startServer } from './server.js';
 import { newId } from './db/ids.js';
 import { onShutdownSignal } from './process/shutdown.js';
-import { createCredentialSealer } from './modules/credentials/credential-sealer.js';
+import { createAppServices } from './app-services.js';
 
 /** The API process: GraphQL over HTTP and WebSocket, the REST shim, health endpoints. */
 async function main() {
@@ -24,9 +23,8 @@ async function main() {
   }
   const orm = await initOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
   await migrateWithLock(orm, config.DATABASE_URL);
-  const jobs = await JobQueue.connect(config.DATABASE_URL, logger);
-  const sealer = createCredentialSealer(config);
-  const services = { env: config, orm, jobs, logger, sealer };
+  const services = await createAppServices({ ...config, DATABASE_URL: config.DATABASE_URL }, orm, logger);
+  const { jobs } = services;
   const server = await startServer(services);
   logger.info({ url: `${server.url}/graphql` }, 'API listening');
 
@@ -37,7 +35,7 @@ async function main() {
 
   onShutdownSignal(logger, async () => {
     await server.close();
-    await jobs.stop();
+    await services.close();
     await orm.close();
   });
 }

@@ -1,8 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Env } from './config/env.js';
-import type { JobQueue } from './jobs/job-queue.js';
+import { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './logger.js';
-import type { CredentialSealer } from './modules/credentials/credential-sealer.js';
+import { createCredentialSealer, type CredentialSealer } from './modules/credentials/credential-sealer.js';
+import { ProgressHub } from './modules/progress/progress-hub.js';
+import { progressReader } from './modules/progress/progress.repository.js';
 
 /** Long-lived, per-process dependencies handed to the HTTP layer and the service layer. */
 export interface AppServices {
@@ -11,4 +13,28 @@ export interface AppServices {
   jobs: JobQueue;
   logger: Logger;
   sealer: CredentialSealer;
+  progress: ProgressHub;
+}
+
+/** Connects what an API process needs beside its ORM; `close` undoes it. */
+export async function createAppServices(
+  env: Env & { DATABASE_URL: string },
+  orm: MikroORM,
+  logger: Logger,
+): Promise<AppServices & { close(): Promise<void> }> {
+  const jobs = await JobQueue.connect(env.DATABASE_URL, logger);
+  const progress = new ProgressHub(env.DATABASE_URL, progressReader(orm), logger);
+  await progress.start();
+  return {
+    env,
+    orm,
+    jobs,
+    logger,
+    sealer: createCredentialSealer(env),
+    progress,
+    async close() {
+      await progress.stop();
+      await jobs.stop();
+    },
+  };
 }

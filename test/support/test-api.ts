@@ -3,12 +3,10 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parseEnv, type Env } from '../../src/config/env.js';
 import { createLogger } from '../../src/logger.js';
-import { JobQueue } from '../../src/jobs/job-queue.js';
 import { ensureQueues } from '../../workers/worker-runtime.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import type { AppServices } from '../../src/app-services.js';
+import { createAppServices, type AppServices } from '../../src/app-services.js';
 import type { TestDatabase } from './test-database.js';
-import { createCredentialSealer } from '../../src/modules/credentials/credential-sealer.js';
 
 /** One local key-encryption key for the test run, shared by in-process APIs and spawned workers. */
 export const TEST_KEK = randomBytes(32).toString('base64');
@@ -30,17 +28,16 @@ export async function startTestApi(db: TestDatabase, settings: Record<string, st
     ...settings,
   });
   const logger = createLogger(env.LOG_LEVEL, 'test-api');
-  const jobs = await JobQueue.connect(db.url, logger);
+  const services = await createAppServices({ ...env, DATABASE_URL: db.url }, db.orm, logger);
   // Workers create queues in production; here the API may enqueue before any worker started.
-  await ensureQueues(jobs.boss, env);
-  const services: AppServices = { env, orm: db.orm, jobs, logger, sealer: createCredentialSealer(env) };
+  await ensureQueues(services.jobs.boss, env);
   const server: RunningServer = await startServer(services);
   return {
     url: server.url,
     services,
     async close() {
       await server.close();
-      await jobs.stop();
+      await services.close();
     },
   };
 }

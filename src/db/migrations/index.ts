@@ -1,10 +1,12 @@
 import { Migration0001Foundation } from './0001-foundation.js';
 import { Migration0002Resources } from './0002-resources.js';
 import { Migration0003Content } from './0003-content.js';
+import { Migration0004ProgressAndWebhooks } from './0004-progress-and-webhooks.js';
 
 /** Every schema migration, in order. New ones are appended, never edited once released. */
 export const migrationsList = [
   { name: '0001-foundation', class: Migration0001Foundation },
   { name: '0002-resources', class: Migration0002Resources },
   { name: '0003-content', class: Migration0003Content },
+  { name: '0004-progress-and-webhooks', class: Migration0004ProgressAndWebhooks },
 ];

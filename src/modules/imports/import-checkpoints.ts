@@ -15,4 +15,6 @@ export interface ImportCheckpoints {
 export interface ImportProgress {
   phase: string;
   counts: Record<string, { processed: number; total: number | null }>;
+  /** When the import began (for the ETA). */
+  startedAt?: string;
 }

@@ -45,7 +45,7 @@ export class ImportContext {
     this.checkpoints = structuredClone(job.checkpoints ?? {});
     this.checkpoints.startedAt ??= new Date().toISOString();
     this.startedAt = new Date(this.checkpoints.startedAt);
-    this.progress = { phase: 'custom_fields', counts: {} };
+    this.progress = { phase: 'custom_fields', counts: {}, startedAt: this.checkpoints.startedAt };
   }
 
   get options(): ImportOptions {
