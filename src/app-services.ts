@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import type { Env } from './config/env.js';
 import { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './logger.js';
@@ -14,6 +15,8 @@ export interface AppServices {
   logger: Logger;
   sealer: CredentialSealer;
   progress: ProgressHub;
+  /** Plain pg pool for the few raw-SQL paths (webhook event fan-out). */
+  pool: pg.Pool;
 }
 
 /** Connects what an API process needs beside its ORM; `close` undoes it. */
@@ -23,6 +26,8 @@ export async function createAppServices(
   logger: Logger,
 ): Promise<AppServices & { close(): Promise<void> }> {
   const jobs = await JobQueue.connect(env.DATABASE_URL, logger);
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3 });
+  pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
   const progress = new ProgressHub(env.DATABASE_URL, progressReader(orm), logger);
   await progress.start();
   return {
@@ -32,9 +37,11 @@ export async function createAppServices(
     logger,
     sealer: createCredentialSealer(env),
     progress,
+    pool,
     async close() {
       await progress.stop();
       await jobs.stop();
+      await pool.end();
     },
   };
 }

@@ -11,8 +11,11 @@ import {
   migrationImportJob,
   migrationScanJob,
   systemPingJob,
+  webhookDeliveryJob,
 } from '../src/jobs/job-definitions.js';
+import { handleWebhookDelivery } from './handlers/webhook-delivery.js';
 import { createCredentialSealer } from '../src/modules/credentials/credential-sealer.js';
+import { JobQueue } from '../src/jobs/job-queue.js';
 import { handleMigrationScan } from './handlers/migration-scan.js';
 import { handleMigrationImport } from './handlers/migration-import.js';
 import { handleCredentialJanitor } from './handlers/credential-janitor.js';
@@ -42,7 +45,7 @@ async function main() {
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.WORKER_CONCURRENCY * 2 + 2 });
   pool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   const sealer = createCredentialSealer(config);
-  const services: WorkerServices = { env: config, orm, pool, boss, logger, sealer, workerId };
+  const services: WorkerServices = { env: config, orm, pool, boss, logger, sealer, jobs: new JobQueue(boss), workerId };
   const connection = orm.em.fork().getConnection();
   await connection.execute(
     `insert into worker_heartbeats (worker_id, hostname, pid, started_at, last_seen_at)
@@ -59,6 +62,7 @@ async function main() {
   await implementJob(services, migrationScanJob, handleMigrationScan, { localConcurrency: config.WORKER_CONCURRENCY });
   await implementJob(services, migrationImportJob, handleMigrationImport, { localConcurrency: config.WORKER_CONCURRENCY });
   await implementJob(services, credentialJanitorJob, handleCredentialJanitor);
+  await implementJob(services, webhookDeliveryJob, handleWebhookDelivery, { localConcurrency: 4 });
   await boss.schedule(credentialJanitorJob.name, '17 * * * *', {});
   logger.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
 

@@ -6,7 +6,7 @@ import type { Env } from '../src/config/env.js';
 import type { Logger } from '../src/logger.js';
 import type { JobDefinition } from '../src/jobs/job-definitions.js';
 import { ALL_JOBS } from '../src/jobs/job-definitions.js';
-import { PGBOSS_SCHEMA } from '../src/jobs/job-queue.js';
+import { JobQueue, PGBOSS_SCHEMA } from '../src/jobs/job-queue.js';
 
 export interface WorkerServices {
   env: Env;
@@ -16,6 +16,8 @@ export interface WorkerServices {
   boss: PgBoss;
   logger: Logger;
   sealer: CredentialSealer;
+  /** Sends follow-up jobs (webhook deliveries) from handlers. */
+  jobs: JobQueue;
   workerId: string;
 }
 
@@ -64,7 +66,9 @@ export async function implementJob<T>(
 ): Promise<void> {
   await services.boss.work(
     definition.name,
-    { localConcurrency: options.localConcurrency ?? 1, batchSize: 1 },
+    // NOTIFY wakes workers for new jobs; retries (delayed by backoff) are found by polling, so
+    // the backstop poll stays short enough for a retry to go out close to when it is due.
+    { localConcurrency: options.localConcurrency ?? 1, batchSize: 1, notifyPollingIntervalSeconds: 2 },
     async (jobs) => {
       for (const job of jobs) {
         const payload = definition.payload.parse(job.data);

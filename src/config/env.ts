@@ -50,6 +50,9 @@ const EnvSchema = z.object({
   /** Sealed credentials of failed jobs are wiped this long after the failure. */
   CREDENTIAL_RETENTION_HOURS: z.coerce.number().min(0).default(168),
 
+  /** Allow webhook endpoints on loopback and private addresses (tests, local development). */
+  WEBHOOK_ALLOW_PRIVATE: boolean.default(false),
+
   /** `npm run demo`: where the sample Resend account is served. */
   DEMO_RESEND_PORT: z.coerce.number().int().min(1024).max(65535).default(4010),
 

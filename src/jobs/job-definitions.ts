@@ -49,10 +49,20 @@ export const credentialJanitorJob = defineJob('maintenance.wipe-credentials', z.
   expireInSeconds: 600,
 });
 
+/** Delivers one webhook event to one endpoint; retried with exponential backoff. */
+export const webhookDeliveryJob = defineJob('webhook.deliver', z.object({ deliveryId: z.string().min(1) }), {
+  retryLimit: 8,
+  retryDelay: 1,
+  retryBackoff: true,
+  retryDelayMax: 3600,
+  expireInSeconds: 120,
+});
+
 /** Every queue the workers create on boot. */
 export const ALL_JOBS: JobDefinition<unknown>[] = [
   systemPingJob,
   migrationScanJob,
   migrationImportJob,
   credentialJanitorJob,
+  webhookDeliveryJob,
 ] as JobDefinition<unknown>[];

@@ -3,6 +3,7 @@ import { loadJob, transitionJob, watchForCancellation, withJobLock } from '../..
 import { ImportInterrupted, ImportRunner, type ImportJobState } from '../../src/modules/imports/import-runner.js';
 import { createConnector } from '../../src/sources/connector-factory.js';
 import { describeFailure } from './failure-message.js';
+import { emitMigrationEvent } from '../../src/modules/webhooks/webhook-events.js';
 import type { KnownSource } from '../../src/modules/sources/source-catalog.js';
 import { SourceError } from '../../src/sources/source-types.js';
 
@@ -21,7 +22,7 @@ export const handleMigrationImport: JobHandler<{ jobId: string; organizationId: 
   if (!ran) services.logger.info({ jobId }, 'import already running in another worker; leaving it there');
 };
 
-async function runImport(jobId: string, organizationId: string, { pool, sealer, env, logger }: WorkerServices) {
+async function runImport(jobId: string, organizationId: string, { pool, sealer, env, logger, jobs }: WorkerServices) {
   const job = await loadJob(pool, jobId, organizationId);
   if (!job || job.status !== 'importing' || !job.sealed_credential || !job.import_options) return;
 
@@ -40,7 +41,10 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
       // Used once: the credential is wiped as soon as the import no longer needs it.
       sealed_credential: null,
     });
-    if (done) logger.info({ jobId, imported: result.imported }, 'import completed');
+    if (done) {
+      logger.info({ jobId, imported: result.imported }, 'import completed');
+      await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.completed');
+    }
   } catch (err) {
     if (err instanceof ImportInterrupted || controller.signal.aborted) {
       logger.info({ jobId }, 'import stopped: job no longer importing');
@@ -48,12 +52,13 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
     }
     if (err instanceof SourceError) logger.warn({ jobId, err: err.message }, 'import failed');
     else logger.error({ jobId, err }, 'import failed unexpectedly');
-    await transitionJob(pool, job, ['importing'], {
+    const failed = await transitionJob(pool, job, ['importing'], {
       status: 'failed',
       error_message: describeFailure(err),
       failed_phase: 'import',
       completed_at: new Date(),
     });
+    if (failed) await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.failed');
   } finally {
     stopWatching();
   }

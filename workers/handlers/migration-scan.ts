@@ -2,13 +2,14 @@ import type { JobHandler } from '../worker-runtime.js';
 import { loadJob, transitionJob, watchForCancellation } from '../../src/modules/imports/job-state.js';
 import { createConnector } from '../../src/sources/connector-factory.js';
 import { describeFailure } from './failure-message.js';
+import { emitMigrationEvent } from '../../src/modules/webhooks/webhook-events.js';
 import type { KnownSource } from '../../src/modules/sources/source-catalog.js';
 
 /** pending → scanning → ready_for_review with the scan result; a failure → failed (scan). */
 export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: string }> = async (
   { jobId, organizationId },
   _job,
-  { pool, sealer, env, logger },
+  { pool, sealer, env, logger, jobs },
 ) => {
   const job = await loadJob(pool, jobId, organizationId);
   if (!job || !job.sealed_credential) return;
@@ -21,17 +22,20 @@ export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: st
     const credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
     const connector = createConnector(job.source as KnownSource, credential, env, controller.signal);
     const scan = await connector.scan();
-    await transitionJob(pool, job, ['scanning'], { status: 'ready_for_review', scan_result: scan });
+    if (await transitionJob(pool, job, ['scanning'], { status: 'ready_for_review', scan_result: scan })) {
+      await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.scan_completed');
+    }
     logger.info({ jobId, domains: scan.domains.length, audiences: scan.audiences.length }, 'scan completed');
   } catch (err) {
     if (controller.signal.aborted) return; // cancelled: the API already marked the job failed
     logger.warn({ jobId, err: describeFailure(err) }, 'scan failed');
-    await transitionJob(pool, job, ['scanning'], {
+    const failed = await transitionJob(pool, job, ['scanning'], {
       status: 'failed',
       error_message: describeFailure(err),
       failed_phase: 'scan',
       completed_at: new Date(),
     });
+    if (failed) await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.failed');
   } finally {
     stopWatching();
   }

@@ -10,6 +10,7 @@ import { SourceError } from '../../sources/source-types.js';
 import { findSource, isKnownSource, type KnownSource } from '../sources/source-catalog.js';
 import { MigrationJob, TERMINAL_STATUSES, type MigrationStatus } from './migration-job.entity.js';
 import { MigrationJobRepository } from './migration-job.repository.js';
+import { emitMigrationEvent } from '../webhooks/webhook-events.js';
 import { resolveImportOptions, type ApproveOptions, type ImportOptions } from './migration-options.js';
 
 export const CANCELLED_MESSAGE = 'cancelled';
@@ -161,6 +162,8 @@ export class MigrationService {
       completedAt: new Date(),
     });
     if (!moved) throw invalidStatus('cancel', (await this.reload(job)).status);
+    const { pool, jobs, logger } = this.services;
+    await emitMigrationEvent(pool, jobs, logger, id, 'migration.failed');
     return this.reload(job);
   }
 

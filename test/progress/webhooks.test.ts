@@ -1,0 +1,137 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { startTestApi, graphql, errorCode, type TestApi } from '../support/test-api.js';
+import { startTestWorker, eventually } from '../support/test-worker.js';
+import { createOrgWithKey } from '../support/factories.js';
+import { restClient } from '../support/rest-client.js';
+import type { ManagedProcess } from '../support/processes.js';
+import { generateResendAccount } from '../../emulators/resend/generator.js';
+import { startResendEmulator, type ResendEmulator } from '../../emulators/resend/server.js';
+import { CreateWebhookEndpointDocument, WebhookEndpointsDocument } from '../../src/graphql/generated/operations.js';
+
+let db: TestDatabase;
+let api: TestApi;
+let worker: ManagedProcess;
+let resend: ResendEmulator;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  resend = await startResendEmulator({ account: generateResendAccount({ seed: 61, contacts: 40 }), rateLimit: 100 });
+  api = await startTestApi(db, { RESEND_BASE_URL: resend.url, WEBHOOK_ALLOW_PRIVATE: 'true' });
+  worker = await startTestWorker(db, { RESEND_BASE_URL: resend.url, WEBHOOK_ALLOW_PRIVATE: 'true' });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await api?.close();
+  await resend?.close();
+  await db?.drop();
+});
+
+/** A receiver that verifies every request's signature and answers 500 to each id's first attempt. */
+async function receiver() {
+  const attemptsById = new Map<string, number>();
+  const accepted: { id: string; type: string; data: { id: string; status: string } }[] = [];
+  let secret = '';
+  let badSignatures = 0;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      try {
+        new Webhook(secret).verify(body, headers);
+      } catch {
+        badSignatures++;
+        res.writeHead(401).end();
+        return;
+      }
+      const id = headers['webhook-id']!;
+      const attempt = (attemptsById.get(id) ?? 0) + 1;
+      attemptsById.set(id, attempt);
+      if (attempt === 1) return void res.writeHead(500).end('try again');
+      if (!accepted.some((a) => a.id === id)) accepted.push({ id, ...(JSON.parse(body) as Omit<(typeof accepted)[0], 'id'>) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    setSecret: (s: string) => void (secret = s),
+    accepted,
+    attemptsById,
+    badSignatures: () => badSignatures,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe('webhooks', () => {
+  it('delivers each event once per delivery id, signed, after retrying a 500', async () => {
+    const { key } = await createOrgWithKey(db);
+    const hook = await receiver();
+    const created = await graphql(api.url, key, CreateWebhookEndpointDocument, {
+      url: hook.url,
+      events: ['migration.scan_completed', 'migration.completed', 'migration.failed'],
+    });
+    const secret = created.data!.createWebhookEndpoint.secret;
+    expect(secret).toMatch(/^whsec_/);
+    hook.setSecret(secret);
+
+    const client = restClient(api.url, key);
+    const credential = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
+    const id = (await client.post('/v1/migrate', { source: 'resend', credential })).body.id as string;
+    await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
+    await client.post(`/v1/migrate/${id}/approve`, {});
+    await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'completed');
+
+    await eventually(async () => hook.accepted.length, (n) => n >= 2, 30_000);
+    expect(hook.accepted.map((a) => a.type)).toEqual(['migration.scan_completed', 'migration.completed']);
+    expect(hook.accepted.every((a) => a.data.id === id)).toBe(true);
+    expect(hook.accepted[1]!.data.status).toBe('completed');
+    for (const a of hook.accepted) expect(hook.attemptsById.get(a.id)).toBe(2);
+    expect(hook.badSignatures()).toBe(0);
+
+    const log = await eventually(
+      () => graphql(api.url, key, WebhookEndpointsDocument),
+      (r) => r.data!.webhookEndpoints[0]!.deliveries.every((d) => d.status === 'delivered'),
+    );
+    expect(log.data!.webhookEndpoints[0]!.deliveries.map((d) => [d.event, d.attempts, d.lastStatusCode])).toEqual([
+      ['migration.completed', 2, 204],
+      ['migration.scan_completed', 2, 204],
+    ]);
+    await hook.close();
+  });
+
+  it('reports a cancelled migration as migration.failed', async () => {
+    const { key } = await createOrgWithKey(db);
+    const hook = await receiver();
+    const created = await graphql(api.url, key, CreateWebhookEndpointDocument, { url: hook.url, events: ['migration.failed'] });
+    hook.setSecret(created.data!.createWebhookEndpoint.secret);
+    const client = restClient(api.url, key);
+    const credential = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
+    const id = (await client.post('/v1/migrate', { source: 'resend', credential })).body.id as string;
+    await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
+    await client.post(`/v1/migrate/${id}/cancel`);
+    await eventually(async () => hook.accepted.length, (n) => n >= 1, 30_000);
+    expect(hook.accepted).toEqual([expect.objectContaining({ type: 'migration.failed', data: expect.objectContaining({ id, status: 'failed' }) })]);
+    await hook.close();
+  });
+
+  it('refuses loopback and private addresses unless allowed, and bad input', async () => {
+    const strict = await startTestApi(db);
+    try {
+      const { key } = await createOrgWithKey(db);
+      for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://localhost/x', 'ftp://example.com/x', 'not a url']) {
+        const res = await graphql(strict.url, key, CreateWebhookEndpointDocument, { url, events: ['migration.completed'] });
+        expect(errorCode(res), url).toBe('validation_error');
+      }
+      expect(errorCode(await graphql(strict.url, key, CreateWebhookEndpointDocument, { url: 'https://93.184.216.34/hook', events: ['migration.exploded'] }))).toBe('validation_error');
+      const ok = await graphql(strict.url, key, CreateWebhookEndpointDocument, { url: 'https://93.184.216.34/hook', events: ['migration.completed'] });
+      expect(ok.data?.createWebhookEndpoint.endpoint.events).toEqual(['migration.completed']);
+    } finally {
+      await strict.close();
+    }
+  });
+});
