@@ -5,8 +5,9 @@ import { env } from '../src/config/env.js';
 import { BenchContext, type Scenario, type ScenarioResult } from './harness.js';
 import { rateLimitScenario } from './scenarios/rate-limit.js';
 import { rerunScenario } from './scenarios/rerun.js';
+import { progressFanoutScenario } from './scenarios/progress-fanout.js';
 
-const SCENARIOS: Scenario[] = [rateLimitScenario, rerunScenario];
+const SCENARIOS: Scenario[] = [rateLimitScenario, rerunScenario, progressFanoutScenario];
 
 /** `npm run bench [-- --only <scenario>] [-- --scale <factor>]`: prints figure, baseline, ratio. */
 async function main() {
