@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApi, graphql, errorCode, type TestApi } from '../support/test-api.js';
-import { startTestWorker, eventually } from '../support/test-worker.js';
+import { describe, expect, it } from 'vitest';
+import { useMigrationEnv } from '../support/migration-env.js';
+import { graphql, errorCode } from '../support/test-api.js';
+import { eventually } from '../support/test-worker.js';
 import { createOrgWithKey, addKey } from '../support/factories.js';
-import type { ManagedProcess } from '../support/processes.js';
-import { generateResendAccount, resendTruth } from '../../emulators/resend/generator.js';
-import { startResendEmulator, type ResendEmulator } from '../../emulators/resend/server.js';
+import { resendTruth } from '../../emulators/resend/generator.js';
 import {
   ApproveMigrationDocument,
   BrowseDocument,
@@ -15,71 +13,54 @@ import {
   type BrowseQueryVariables,
 } from '../../src/graphql/generated/operations.js';
 
-let db: TestDatabase;
-let api: TestApi;
-let worker: ManagedProcess;
-let resend: ResendEmulator;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  resend = await startResendEmulator({ account: generateResendAccount({ seed: 9, age: 'old', contacts: 120, lists: 3 }), rateLimit: 100 });
-  api = await startTestApi(db, { RESEND_BASE_URL: resend.url });
-  worker = await startTestWorker(db, { RESEND_BASE_URL: resend.url });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await api?.close();
-  await resend?.close();
-  await db?.drop();
-});
+const env = useMigrationEnv({ account: { seed: 9, age: 'old', contacts: 120, lists: 3 } });
 
 describe('migrations over GraphQL', () => {
   it('imports a subset of an old account and browses it page by page', async () => {
-    const { key } = await createOrgWithKey(db);
-    const credential = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
-    const started = await graphql(api.url, key, StartMigrationDocument, { source: 'resend', credential });
+    const { key } = await createOrgWithKey(env.db);
+    const started = await graphql(env.api.url, key, StartMigrationDocument, { source: 'resend', credential: env.credential });
     const id = started.data!.startMigration.id;
-    const scanned = await eventually(() => graphql(api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'ready_for_review');
+    const scanned = await eventually(() => graphql(env.api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'ready_for_review');
     const scan = scanned.data!.migration.scanResult as { audiences: { id: string; contact_count: number }[] };
 
     const chosen = scan.audiences[0]!;
-    const approved = await graphql(api.url, key, ApproveMigrationDocument, { id, options: { audiences: [chosen.id], domains: [] } });
+    const approved = await graphql(env.api.url, key, ApproveMigrationDocument, { id, options: { audiences: [chosen.id], domains: [] } });
     expect(approved.data?.approveMigration.importOptions).toMatchObject({ domains: [], audiences: [chosen.id], contacts: true });
-    const done = await eventually(() => graphql(api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'completed');
+    const done = await eventually(() => graphql(env.api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'completed');
     expect(done.data?.migration.progress).toMatchObject({ phase: 'done' });
 
-    const first = await graphql(api.url, key, BrowseDocument, { first: 500 });
+    const first = await graphql(env.api.url, key, BrowseDocument, { first: 500 });
     expect(first.data?.domains.totalCount).toBe(0);
     expect(first.data?.audiences.nodes).toHaveLength(1);
     const audience = first.data!.audiences.nodes[0]!;
-    const expected = resendTruth(resend.account).listMembers[chosen.id]!;
+    const expected = resendTruth(env.resend.account).listMembers[chosen.id]!;
     expect(audience.contactCount).toBe(expected.length);
     // Only the chosen audience's people, paged in sevens.
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof graphql<BrowseQuery, BrowseQueryVariables>>> = await graphql(api.url, key, BrowseDocument, { audienceId: audience.id, first: 7, after });
+      const page: Awaited<ReturnType<typeof graphql<BrowseQuery, BrowseQueryVariables>>> = await graphql(env.api.url, key, BrowseDocument, { audienceId: audience.id, first: 7, after });
       expect(page.data?.contacts.totalCount).toBe(expected.length);
       seen.push(...page.data!.contacts.nodes.map((c) => c.email));
       after = page.data!.contacts.endCursor;
     } while (after);
     expect(seen.sort()).toEqual(expected);
-    const legacyOptOuts = resend.account.audienceContacts.filter((c) => c.audience_id === chosen.id && c.unsubscribed).length;
-    const all = await graphql(api.url, key, BrowseDocument, { audienceId: audience.id, first: 500 });
+    const legacyOptOuts = env.resend.account.audienceContacts.filter((c) => c.audience_id === chosen.id && c.unsubscribed).length;
+    const all = await graphql(env.api.url, key, BrowseDocument, { audienceId: audience.id, first: 500 });
     expect(all.data!.contacts.nodes.filter((c) => c.audienceUnsubscribed).length).toBeLessThanOrEqual(legacyOptOuts);
     expect(all.data!.contacts.nodes.filter((c) => c.audienceUnsubscribed).length).toBeGreaterThan(0);
     expect(all.data!.contacts.nodes.every((c) => c.unsubscribed === false)).toBe(true);
   });
 
   it('answers with the shared error codes', async () => {
-    const { org, key } = await createOrgWithKey(db);
-    expect(errorCode(await graphql(api.url, key, StartMigrationDocument, { source: 'resend' }))).toBe('validation_error');
-    expect(errorCode(await graphql(api.url, key, StartMigrationDocument, { source: 'postmark', credential: 'abcdefghij' }))).toBe('unsupported_source');
-    expect(errorCode(await graphql(api.url, key, MigrationDocument, { id: 'mig_nope' }))).toBe('not_found');
-    const { key: reader } = await addKey(db, org.id, 'read_only');
-    expect(errorCode(await graphql(api.url, reader, StartMigrationDocument, { source: 'resend', credential: 'abcdefghij' }))).toBe('forbidden');
-    expect(errorCode(await graphql(api.url, reader, BrowseDocument, { audienceId: 'aud_other' }))).toBe('not_found');
-    expect(errorCode(await graphql(api.url, reader, BrowseDocument, { first: 0 }))).toBe('validation_error');
-    expect(errorCode(await graphql(api.url, reader, BrowseDocument, { after: 'not-a-uuid' }))).toBe('validation_error');
+    const { org, key } = await createOrgWithKey(env.db);
+    expect(errorCode(await graphql(env.api.url, key, StartMigrationDocument, { source: 'resend' }))).toBe('validation_error');
+    expect(errorCode(await graphql(env.api.url, key, StartMigrationDocument, { source: 'postmark', credential: 'abcdefghij' }))).toBe('unsupported_source');
+    expect(errorCode(await graphql(env.api.url, key, MigrationDocument, { id: 'mig_nope' }))).toBe('not_found');
+    const { key: reader } = await addKey(env.db, org.id, 'read_only');
+    expect(errorCode(await graphql(env.api.url, reader, StartMigrationDocument, { source: 'resend', credential: 'abcdefghij' }))).toBe('forbidden');
+    expect(errorCode(await graphql(env.api.url, reader, BrowseDocument, { audienceId: 'aud_other' }))).toBe('not_found');
+    expect(errorCode(await graphql(env.api.url, reader, BrowseDocument, { first: 0 }))).toBe('validation_error');
+    expect(errorCode(await graphql(env.api.url, reader, BrowseDocument, { after: 'not-a-uuid' }))).toBe('validation_error');
   });
 });

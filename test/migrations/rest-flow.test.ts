@@ -1,33 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApi, type TestApi } from '../support/test-api.js';
-import { startTestWorker, eventually } from '../support/test-worker.js';
+import { describe, expect, it } from 'vitest';
+import { useMigrationEnv } from '../support/migration-env.js';
+import { eventually } from '../support/test-worker.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
-import type { ManagedProcess } from '../support/processes.js';
-import { generateResendAccount, resendTruth } from '../../emulators/resend/generator.js';
-import { startResendEmulator, type ResendEmulator } from '../../emulators/resend/server.js';
+import { resendTruth } from '../../emulators/resend/generator.js';
 
-let db: TestDatabase;
-let api: TestApi;
-let worker: ManagedProcess;
-let resend: ResendEmulator;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  resend = await startResendEmulator({
-    account: generateResendAccount({ seed: 42, age: 'mixed', contacts: 300, lists: 4 }),
-    rateLimit: 100,
-  });
-  api = await startTestApi(db, { RESEND_BASE_URL: resend.url });
-  worker = await startTestWorker(db, { RESEND_BASE_URL: resend.url });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await api?.close();
-  await resend?.close();
-  await db?.drop();
-});
+const env = useMigrationEnv({ account: { seed: 42, age: 'mixed', contacts: 300, lists: 4 } });
 
 const JOB_FIELDS = [
   'id', 'source', 'status', 'scan_result', 'import_options', 'import_result',
@@ -37,20 +16,20 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 async function snapshot(orgId: string) {
   const [contacts, members, audiences, domains] = await Promise.all([
-    db.query(`select id, email, email_display, first_name, last_name, unsubscribed, updated_at from contacts where organization_id = $1 order by email`, [orgId]),
-    db.query(`select audience_id, contact_id, unsubscribed from audience_members where organization_id = $1 order by 1, 2`, [orgId]),
-    db.query(`select id, name from audiences where organization_id = $1 order by id`, [orgId]),
-    db.query(`select id, name, source_status, region from domains where organization_id = $1 order by name`, [orgId]),
+    env.db.query(`select id, email, email_display, first_name, last_name, unsubscribed, updated_at from contacts where organization_id = $1 order by email`, [orgId]),
+    env.db.query(`select audience_id, contact_id, unsubscribed from audience_members where organization_id = $1 order by 1, 2`, [orgId]),
+    env.db.query(`select id, name from audiences where organization_id = $1 order by id`, [orgId]),
+    env.db.query(`select id, name, source_status, region from domains where organization_id = $1 order by name`, [orgId]),
   ]);
   return { contacts, members, audiences, domains };
 }
 
 describe('the documented /v1/migrate flow against an emulated Resend account', () => {
   it('scans, lists, approves and imports exactly what the account holds; a re-run changes nothing', async () => {
-    const { org, key } = await createOrgWithKey(db, 'full_access');
-    const client = restClient(api.url, key);
-    const fullKey = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
-    const truth = resendTruth(resend.account);
+    const { org, key } = await createOrgWithKey(env.db, 'full_access');
+    const client = restClient(env.api.url, key);
+    const fullKey = env.credential;
+    const truth = resendTruth(env.resend.account);
 
     const sources = await client.get('/v1/migrate/sources');
     expect(sources.status).toBe(200);
@@ -67,8 +46,8 @@ describe('the documented /v1/migrate flow against an emulated Resend account', (
 
     const scanned = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
     const scan = scanned.body.scan_result;
-    expect(scan.domains.map((d: { name: string }) => d.name).sort()).toEqual(resend.account.domains.map((d) => d.name).sort());
-    expect(scan.audiences).toHaveLength(resend.account.lists.length);
+    expect(scan.domains.map((d: { name: string }) => d.name).sort()).toEqual(env.resend.account.domains.map((d) => d.name).sort());
+    expect(scan.audiences).toHaveLength(env.resend.account.lists.length);
     expect(scan.audiences[0]).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String), contact_count: expect.any(Number) }));
     expect(scan.errors).toEqual([]);
 
@@ -92,8 +71,8 @@ describe('the documented /v1/migrate flow against an emulated Resend account', (
     expect(done.body.status).toBe('completed');
     expect(done.body.completed_at).toMatch(ISO);
     expect(done.body.import_result.imported).toMatchObject({
-      domains: resend.account.domains.length,
-      audiences: resend.account.lists.length,
+      domains: env.resend.account.domains.length,
+      audiences: env.resend.account.lists.length,
       contacts: truth.contactEmails.length,
     });
     expect(done.body.import_result.errors.find((e: { reason: string }) => e.reason === 'invalid email address')?.count ?? 0)
@@ -102,7 +81,7 @@ describe('the documented /v1/migrate flow against an emulated Resend account', (
     // The database holds exactly the account: no duplicates, no losses, memberships right.
     const rows = await snapshot(org.id);
     expect(rows.contacts.map((c) => c.email)).toEqual(truth.contactEmails);
-    const links = await db.query<{ source_id: string; local_id: string }>(
+    const links = await env.db.query<{ source_id: string; local_id: string }>(
       `select source_id, local_id from source_links where organization_id = $1 and kind = 'audience'`, [org.id]);
     const emailById = new Map(rows.contacts.map((c) => [c.id, c.email]));
     for (const link of links) {
@@ -110,16 +89,16 @@ describe('the documented /v1/migrate flow against an emulated Resend account', (
       expect(members, `members of ${link.source_id}`).toEqual(truth.listMembers[link.source_id]);
     }
     // Global opt-outs stay global; legacy per-audience opt-outs stay on that audience only.
-    const globallyUnsubscribed = new Set(resend.account.contacts.filter((c) => c.unsubscribed).map((c) => c.email.trim().toLowerCase()));
+    const globallyUnsubscribed = new Set(env.resend.account.contacts.filter((c) => c.unsubscribed).map((c) => c.email.trim().toLowerCase()));
     expect(rows.contacts.filter((c) => c.unsubscribed).map((c) => c.email).sort())
       .toEqual([...globallyUnsubscribed].filter((e) => truth.contactEmails.includes(e)).sort());
-    const legacyOptOuts = resend.account.audienceContacts.filter((c) => c.unsubscribed && truth.contactEmails.includes(c.email.trim().toLowerCase()));
+    const legacyOptOuts = env.resend.account.audienceContacts.filter((c) => c.unsubscribed && truth.contactEmails.includes(c.email.trim().toLowerCase()));
     const localAudience = new Map(links.map((l) => [l.source_id, l.local_id]));
     for (const c of legacyOptOuts) {
       const contactId = rows.contacts.find((r) => r.email === c.email.trim().toLowerCase())!.id;
       expect(rows.members.find((m) => m.audience_id === localAudience.get(c.audience_id) && m.contact_id === contactId)?.unsubscribed).toBe(true);
     }
-    const sealed = await db.query(`select sealed_credential from migration_jobs where id = $1`, [id]);
+    const sealed = await env.db.query(`select sealed_credential from migration_jobs where id = $1`, [id]);
     expect(sealed[0]?.sealed_credential).toBeNull();
 
     // The same migration again: nothing changes, nothing is duplicated.

@@ -1,34 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApi, graphql, errorCode, type TestApi } from '../support/test-api.js';
-import { startTestWorker, eventually } from '../support/test-worker.js';
+import { describe, expect, it } from 'vitest';
+import { useMigrationEnv } from '../support/migration-env.js';
+import { startTestApi, graphql, errorCode } from '../support/test-api.js';
+import { eventually } from '../support/test-worker.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
-import type { ManagedProcess } from '../support/processes.js';
-import { generateResendAccount } from '../../emulators/resend/generator.js';
-import { startResendEmulator, type ResendEmulator } from '../../emulators/resend/server.js';
 import { CreateWebhookEndpointDocument, WebhookEndpointsDocument } from '../../src/graphql/generated/operations.js';
 
-let db: TestDatabase;
-let api: TestApi;
-let worker: ManagedProcess;
-let resend: ResendEmulator;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  resend = await startResendEmulator({ account: generateResendAccount({ seed: 61, contacts: 40 }), rateLimit: 100 });
-  api = await startTestApi(db, { RESEND_BASE_URL: resend.url, WEBHOOK_ALLOW_PRIVATE: 'true' });
-  worker = await startTestWorker(db, { RESEND_BASE_URL: resend.url, WEBHOOK_ALLOW_PRIVATE: 'true' });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await api?.close();
-  await resend?.close();
-  await db?.drop();
-});
+const env = useMigrationEnv({ account: { seed: 61, contacts: 40 }, settings: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 
 /** A receiver that verifies every request's signature and answers 500 to each id's first attempt. */
 async function receiver() {
@@ -69,9 +51,9 @@ async function receiver() {
 
 describe('webhooks', () => {
   it('delivers each event once per delivery id, signed, after retrying a 500', async () => {
-    const { key } = await createOrgWithKey(db);
+    const { key } = await createOrgWithKey(env.db);
     const hook = await receiver();
-    const created = await graphql(api.url, key, CreateWebhookEndpointDocument, {
+    const created = await graphql(env.api.url, key, CreateWebhookEndpointDocument, {
       url: hook.url,
       events: ['migration.scan_completed', 'migration.completed', 'migration.failed'],
     });
@@ -79,9 +61,8 @@ describe('webhooks', () => {
     expect(secret).toMatch(/^whsec_/);
     hook.setSecret(secret);
 
-    const client = restClient(api.url, key);
-    const credential = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
-    const id = (await client.post('/v1/migrate', { source: 'resend', credential })).body.id as string;
+    const client = restClient(env.api.url, key);
+    const id = (await client.post('/v1/migrate', { source: 'resend', credential: env.credential })).body.id as string;
     await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
     await client.post(`/v1/migrate/${id}/approve`, {});
     await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'completed');
@@ -94,7 +75,7 @@ describe('webhooks', () => {
     expect(hook.badSignatures()).toBe(0);
 
     const log = await eventually(
-      () => graphql(api.url, key, WebhookEndpointsDocument),
+      () => graphql(env.api.url, key, WebhookEndpointsDocument),
       (r) => r.data!.webhookEndpoints[0]!.deliveries.every((d) => d.status === 'delivered'),
     );
     expect(log.data!.webhookEndpoints[0]!.deliveries.map((d) => [d.event, d.attempts, d.lastStatusCode])).toEqual([
@@ -105,13 +86,12 @@ describe('webhooks', () => {
   });
 
   it('reports a cancelled migration as migration.failed', async () => {
-    const { key } = await createOrgWithKey(db);
+    const { key } = await createOrgWithKey(env.db);
     const hook = await receiver();
-    const created = await graphql(api.url, key, CreateWebhookEndpointDocument, { url: hook.url, events: ['migration.failed'] });
+    const created = await graphql(env.api.url, key, CreateWebhookEndpointDocument, { url: hook.url, events: ['migration.failed'] });
     hook.setSecret(created.data!.createWebhookEndpoint.secret);
-    const client = restClient(api.url, key);
-    const credential = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
-    const id = (await client.post('/v1/migrate', { source: 'resend', credential })).body.id as string;
+    const client = restClient(env.api.url, key);
+    const id = (await client.post('/v1/migrate', { source: 'resend', credential: env.credential })).body.id as string;
     await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
     await client.post(`/v1/migrate/${id}/cancel`);
     await eventually(async () => hook.accepted.length, (n) => n >= 1, 30_000);
@@ -120,9 +100,9 @@ describe('webhooks', () => {
   });
 
   it('refuses loopback and private addresses unless allowed, and bad input', async () => {
-    const strict = await startTestApi(db);
+    const strict = await startTestApi(env.db);
     try {
-      const { key } = await createOrgWithKey(db);
+      const { key } = await createOrgWithKey(env.db);
       for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://localhost/x', 'ftp://example.com/x', 'not a url']) {
         const res = await graphql(strict.url, key, CreateWebhookEndpointDocument, { url, events: ['migration.completed'] });
         expect(errorCode(res), url).toBe('validation_error');
