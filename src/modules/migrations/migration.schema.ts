@@ -6,7 +6,7 @@ import { enabledSources, type SourceDescriptor } from '../sources/source-catalog
 
 const service = (ctx: Parameters<typeof requireAuth>[0]) => new MigrationService(ctx.em, ctx.services);
 
-const MigrationStatusEnum = builder.enumType('MigrationStatus', {
+export const MigrationStatusEnum = builder.enumType('MigrationStatus', {
   values: Object.fromEntries(MIGRATION_STATUSES.map((s) => [s, { value: s }])) as {
     [K in (typeof MIGRATION_STATUSES)[number]]: { value: K };
   },

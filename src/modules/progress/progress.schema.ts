@@ -3,6 +3,7 @@ import { requireAuth } from '../../graphql/context.js';
 import { notFound } from '../../errors/app-error.js';
 import { etaSeconds, percentDone, type ProgressState } from './progress-state.js';
 import { progressReader } from './progress.repository.js';
+import { MigrationStatusEnum } from '../migrations/migration.schema.js';
 
 const KindProgress = builder
   .objectRef<{ kind: string; processed: number; total: number | null }>('KindProgress')
@@ -18,7 +19,7 @@ const MigrationProgress = builder.objectRef<ProgressState>('MigrationProgress').
   description: 'A live view of a migration job: status, phase, per-kind counters, percent and ETA.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    status: t.exposeString('status'),
+    status: t.field({ type: MigrationStatusEnum, resolve: (s) => s.status }),
     phase: t.exposeString('phase', { nullable: true }),
     counts: t.field({
       type: [KindProgress],
