@@ -58,6 +58,8 @@ const EnvSchema = z.object({
 
   RESEND_BASE_URL: z.url().default('https://api.resend.com'),
   SENDGRID_BASE_URL: z.url().default('https://api.sendgrid.com'),
+  /** Where SendGrid's image CDN (cdn.mcauto-images-production.sendgrid.net) is fetched from. */
+  SENDGRID_CDN_URL: z.url().default('https://cdn.mcauto-images-production.sendgrid.net'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

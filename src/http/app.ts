@@ -5,6 +5,7 @@ import type { Yoga } from './yoga.js';
 import { restError } from './rest-errors.js';
 import { readiness } from '../modules/health/readiness.js';
 import { migrateRoutes } from './rest/migrate.routes.js';
+import { mediaRoutes } from './media.routes.js';
 
 /** HTTP routes: health, GraphQL over HTTP, and the REST shim. Every error is JSON with a code. */
 export function createHttpApp(services: AppServices, yoga: Yoga): Hono {
@@ -37,6 +38,7 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono {
 
   app.on(['GET', 'POST', 'OPTIONS'], yoga.graphqlEndpoint, (c) => yoga.fetch(c.req.raw, {}));
   app.route('/v1/migrate', migrateRoutes(yoga));
+  app.route('/media', mediaRoutes(services));
 
   app.notFound((c) => restError(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -2,17 +2,20 @@ import type { Env } from '../config/env.js';
 import type { KnownSource } from '../modules/sources/source-catalog.js';
 import type { SourceConnector } from './source-types.js';
 import { ResendConnector } from './resend/resend-connector.js';
+import { SendGridConnector } from './sendgrid/sendgrid-connector.js';
 
 /** The connector for a source, pointed at its `<SOURCE>_BASE_URL`. */
 export function createConnector(
   source: KnownSource,
   credential: string,
-  env: Pick<Env, 'RESEND_BASE_URL' | 'SENDGRID_BASE_URL'>,
+  env: Pick<Env, 'RESEND_BASE_URL' | 'SENDGRID_BASE_URL' | 'SENDGRID_CDN_URL'>,
   signal?: AbortSignal,
 ): SourceConnector {
   switch (source) {
     case 'resend':
       return new ResendConnector({ baseUrl: env.RESEND_BASE_URL, apiKey: credential, signal });
+    case 'sendgrid':
+      return new SendGridConnector({ baseUrl: env.SENDGRID_BASE_URL, cdnUrl: env.SENDGRID_CDN_URL, apiKey: credential, signal });
     default:
       throw new Error(`no connector for source ${source}`);
   }

@@ -43,6 +43,8 @@ export interface SourceContact {
   /** Unsubscribed as the source defines it for this record (global, or per audience for legacy). */
   unsubscribed: boolean;
   createdAt: Date | null;
+  /** Custom field values by source field name, when the source lists them with the contact. */
+  properties?: Record<string, PropertyValue>;
 }
 
 export interface SourceCustomField {
@@ -116,6 +118,7 @@ export type SourceErrorKind =
   | 'rate_limited'
   | 'unexpected_response'
   | 'not_found'
+  | 'forbidden'
   | 'pagination_stuck';
 
 export class SourceError extends Error {
@@ -146,4 +149,12 @@ export interface SourceConnector {
   suppressions(): AsyncIterable<SourcePage<SourceSuppression>>;
   /** Properties and/or topic subscriptions of one contact, as asked. */
   contactDetails(contact: SourceContact, want: { properties: boolean; topics: boolean }): Promise<SourceContactDetails>;
+  /** Whether topic opt-outs are read per contact (Resend); otherwise `topicOptOuts` lists them. */
+  readonly perContactTopics: boolean;
+  /** Everyone opted out of one topic / unsubscribe group, page by page. */
+  topicOptOuts?(topic: SourceTopic): AsyncIterable<string[]>;
+  /** URLs in a template body that point at the provider's own image hosting (to re-host). */
+  hostedImageUrls?(html: string): string[];
+  /** Downloads one such image. */
+  fetchImage?(url: string): Promise<{ bytes: Buffer; contentType: string }>;
 }

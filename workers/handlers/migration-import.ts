@@ -31,7 +31,8 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
   try {
     const credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
     const connector = createConnector(job.source as KnownSource, credential, env, controller.signal);
-    const runner = new ImportRunner(pool, toState(job), connector);
+    const mediaBaseUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
+    const runner = new ImportRunner(pool, { ...toState(job), mediaBaseUrl }, connector);
     const result = await runner.run();
     const done = await transitionJob(pool, job, ['importing'], {
       status: 'completed',
@@ -64,7 +65,7 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
   }
 }
 
-function toState(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>): ImportJobState {
+function toState(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>): Omit<ImportJobState, 'mediaBaseUrl'> {
   return {
     id: job.id,
     organizationId: job.organization_id,

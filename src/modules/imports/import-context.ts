@@ -13,6 +13,8 @@ export interface ImportJobState {
   checkpoints: ImportCheckpoints;
   importResult: Partial<ImportResult> | null;
   scanResult: { audiences?: { id: string; contact_count?: number }[]; contacts?: { unique?: number } } | null;
+  /** Public base URL that re-hosted media is served from (the API's). */
+  mediaBaseUrl: string;
 }
 
 /** The job left `importing` (cancelled, or finished elsewhere): stop without writing more. */

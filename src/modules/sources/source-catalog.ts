@@ -36,15 +36,20 @@ const CATALOG: SourceDescriptor[] = [
   {
     id: 'sendgrid',
     label: 'SendGrid',
-    enabled: false,
+    enabled: true,
     credentialErrorCode: 'invalid_sendgrid_credential',
     credentialField: {
       name: 'credential',
       label: 'SendGrid API key',
       placeholder: 'SG.…',
-      help: 'Create a key with read access at https://app.sendgrid.com/settings/api_keys.',
+      help: 'Create a key at https://app.sendgrid.com/settings/api_keys with Read Access to Marketing, Template Engine, Suppressions and Unsubscribe Groups. We only read from your account (a contact export is started, which changes nothing).',
     },
-    notes: ['Not available yet.'],
+    notes: [
+      'We will import contact lists, contacts (through SendGrid’s contact export) with their custom fields, dynamic templates (active version), unsubscribe groups with their suppressed addresses, and global unsubscribes, bounces, blocks, spam reports and invalid emails.',
+      'The scan checks your key’s scopes and names every kind a missing scope leaves out.',
+      'Handlebars constructs we cannot render the same way are flagged for review with their exact position.',
+      'We do NOT import API keys, sender identities or domain authentication (re-authenticate your domain here).',
+    ],
   },
 ];
 

@@ -40,6 +40,7 @@ export interface ResendConnectorOptions {
 /** Reads one Resend team: domains, audiences/segments and their contacts, global contacts. */
 export class ResendConnector implements SourceConnector {
   readonly http: ResendHttp;
+  readonly perContactTopics = true;
   private globalContactsAvailable: boolean | undefined;
 
   constructor(options: ResendConnectorOptions) {

@@ -39,7 +39,8 @@ export class ContactEnrichment {
     this.byKey = new Map(ctx.options.customFields.map((m) => [m.sourceKey, m]));
     this.topics = new Set(ctx.options.topics);
     this.wantProperties = this.byKey.size > 0;
-    this.wantTopics = this.topics.size > 0;
+    // Sources that list topic opt-outs per topic (SendGrid's groups) are read in the groups phase.
+    this.wantTopics = this.topics.size > 0 && ctx.connector.perContactTopics;
   }
 
   get wanted(): boolean {
@@ -50,7 +51,10 @@ export class ContactEnrichment {
     const out = new Map<string, SourceContactDetails>();
     if (!this.wanted) return out;
     for (const c of contacts) {
-      out.set(c.sourceId, await this.ctx.connector.contactDetails(c, { properties: this.wantProperties, topics: this.wantTopics }));
+      const inline = this.wantProperties && c.properties !== undefined;
+      const want = { properties: this.wantProperties && !inline, topics: this.wantTopics };
+      const fetched = want.properties || want.topics ? await this.ctx.connector.contactDetails(c, want) : {};
+      out.set(c.sourceId, inline ? { ...fetched, properties: c.properties } : fetched);
     }
     return out;
   }

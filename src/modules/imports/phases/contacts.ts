@@ -27,7 +27,7 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
     const mark = (ctx.checkpoints.lists[list.sourceId] ??= { after: null, done: false });
     if (mark.done) continue;
     const audienceId = localIds.get(list.sourceId) ?? null;
-    const enrich = !globalPass && list.kind === 'segment' && enrichment.wanted;
+    const enrich = !globalPass && list.kind !== 'audience' && enrichment.wanted;
     for await (const page of ctx.connector.listMembers(list, mark.after)) {
       const details = enrich ? await enrichment.read(page.items) : new Map<string, SourceContactDetails>();
       await ctx.commit(async (client) => {

@@ -1,5 +1,7 @@
 import { newId } from '../../../db/ids.js';
 import type { ImportContext } from '../import-context.js';
+import type { SourceTopic } from '../../../sources/source-types.js';
+import { emailProblem, normalizeEmail } from '../../../sources/shared/email.js';
 
 /**
  * Topics → suppression groups. Who opted out of a topic is only known per contact, so groups get
@@ -10,9 +12,11 @@ export async function importSuppressionGroups(ctx: ImportContext): Promise<void>
   const wanted = new Set(ctx.options.topics);
   const counter = ctx.count('suppression_groups', wanted.size);
   if (!wanted.size) return;
-  const membersNote = ctx.options.contacts
-    ? null
-    : 'Contacts were not imported in this migration, so who opted out of this topic was not read; the group starts empty.';
+  const listsMembers = Boolean(ctx.connector.topicOptOuts);
+  const membersNote =
+    ctx.options.contacts || listsMembers
+      ? null
+      : 'Contacts were not imported in this migration, so who opted out of this topic was not read; the group starts empty.';
   for (const topic of await ctx.connector.topics()) {
     if (!wanted.has(topic.sourceId)) continue;
     await ctx.commit(async (client) => {
@@ -29,6 +33,28 @@ export async function importSuppressionGroups(ctx: ImportContext): Promise<void>
         await ctx.link(client, 'topic', topic.sourceId, id);
       }
       counter.processed++;
+    });
+    if (listsMembers) await importGroupMembers(ctx, topic);
+  }
+}
+
+/** Sources that list each group's suppressed addresses (SendGrid) fill the group directly. */
+async function importGroupMembers(ctx: ImportContext, topic: SourceTopic): Promise<void> {
+  for await (const emails of ctx.connector.topicOptOuts!(topic)) {
+    await ctx.commit(async (client) => {
+      const groupId = await ctx.linkedId(client, 'topic', topic.sourceId);
+      const valid = emails.map(normalizeEmail).filter((e) => {
+        const problem = emailProblem(e);
+        if (problem) ctx.tally.error('group_suppression', problem, e);
+        return !problem;
+      });
+      const { rowCount } = await client.query(
+        `insert into suppressions (organization_id, group_id, email, reason, source_provider)
+         select $1, $2, e, 'unsubscribe', $3 from unnest($4::text[]) as e
+         on conflict (organization_id, coalesce(group_id, ''), email) do nothing`,
+        [ctx.job.organizationId, groupId, ctx.job.source, valid],
+      );
+      ctx.tally.imported('group_suppressions', rowCount ?? 0);
     });
   }
 }

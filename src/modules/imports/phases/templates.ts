@@ -2,6 +2,7 @@ import { newId } from '../../../db/ids.js';
 import type { SourceTemplate } from '../../../sources/source-types.js';
 import { reviewTemplate, type ReviewReason } from '../../templates/template-review.js';
 import type { ImportContext } from '../import-context.js';
+import { mediaPath, storeMedia } from '../../media/media-store.js';
 
 /** Why a template needs a look even when it parses cleanly. */
 function versionReason(t: SourceTemplate): ReviewReason[] {
@@ -17,6 +18,26 @@ function versionReason(t: SourceTemplate): ReviewReason[] {
         'Resend has an unpublished draft newer than this version and offers no way to read a specific version: compare with Resend before sending',
     },
   ];
+}
+
+/**
+ * Images on the provider's own hosting are downloaded, stored content-addressed and the HTML
+ * pointed at our copies, so templates keep working after the old account is closed.
+ */
+async function rehostImages(ctx: ImportContext, html: string): Promise<string> {
+  const urls = ctx.connector.hostedImageUrls?.(html) ?? [];
+  let out = html;
+  for (const url of urls) {
+    try {
+      const { bytes, contentType } = await ctx.connector.fetchImage!(url);
+      const { sha256, inserted } = await storeMedia(ctx.pool, ctx.job.organizationId, bytes, contentType, url);
+      out = out.split(url).join(`${ctx.job.mediaBaseUrl.replace(/\/+$/, '')}${mediaPath(sha256, contentType)}`);
+      if (inserted) ctx.tally.imported('images');
+    } catch (err) {
+      ctx.tally.error('image', `could not re-host: ${(err as Error).message}`, url);
+    }
+  }
+  return out;
 }
 
 /**
@@ -39,7 +60,8 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
       });
       continue;
     }
-    const review = reviewTemplate({ subject: t.subject, html: t.html, text: t.text });
+    const html = await rehostImages(ctx, t.html);
+    const review = reviewTemplate({ subject: t.subject, html, text: t.text });
     const reasons = [...review.reasons, ...versionReason(t)];
     const needsReview = reasons.length > 0;
     const variables = t.variables.map((v) => ({ key: v.key, type: v.type, fallback: v.fallback }));
@@ -53,7 +75,7 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
           `insert into templates (id, organization_id, name, alias, subject, from_address, reply_to, html, text_body,
                                   variables, status, needs_review, review_reasons, source_provider)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-          [id, ctx.job.organizationId, t.name, t.alias, t.subject, t.from, JSON.stringify(t.replyTo), t.html, t.text,
+          [id, ctx.job.organizationId, t.name, t.alias, t.subject, t.from, JSON.stringify(t.replyTo), html, t.text,
             JSON.stringify(variables), t.status, needsReview, JSON.stringify(reasons), ctx.job.source],
         );
         await ctx.link(client, 'template', t.sourceId, id);
@@ -63,7 +85,7 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
         const updated = await client.query(
           `update templates set subject = $3, html = $4, needs_review = $5, review_reasons = $6, updated_at = now()
             where id = $1 and organization_id = $2 and (subject is distinct from $3 or html is distinct from $4)`,
-          [linked, ctx.job.organizationId, t.subject, t.html, needsReview, JSON.stringify(reasons)],
+          [linked, ctx.job.organizationId, t.subject, html, needsReview, JSON.stringify(reasons)],
         );
         action = updated.rowCount ? 'updated' : 'unchanged';
         if (updated.rowCount) ctx.tally.imported('templates_updated');

@@ -1,0 +1,2 @@
+/** Request/response counters, shared with the Resend emulator (see ../resend/stats.ts). */
+export { EmulatorStats } from '../resend/stats.js';

@@ -1,0 +1,293 @@
+import type {
+  ScanError,
+  SourceConnector,
+  SourceContact,
+  SourceContactDetails,
+  SourceCustomField,
+  SourceDomain,
+  SourceList,
+  SourcePage,
+  SourceSuppression,
+  SourceTemplate,
+  SourceTopic,
+  SuppressionReason,
+} from '../source-types.js';
+import { SourceError } from '../source-types.js';
+import { normalizeEmail } from '../shared/email.js';
+import { SendGridHttp } from './sendgrid-http.js';
+import { exportRows, runExport } from './sendgrid-export.js';
+import { scanSendGrid, type SendGridScanResult } from './sendgrid-scan.js';
+
+/** SendGrid's image CDN, where Design Library and template images live. */
+export const SENDGRID_CDN = 'https://cdn.mcauto-images-production.sendgrid.net';
+
+/** Rows per batch handed to the importer: one transaction each. */
+export const SENDGRID_BATCH_ROWS = 1000;
+export const SENDGRID_LIST_PAGE_SIZE = 1000;
+export const SENDGRID_TEMPLATE_PAGE_SIZE = 200;
+export const SENDGRID_SUPPRESSION_PAGE_SIZE = 500;
+
+/** The scopes each kind needs (sendgrid.md §6). */
+export const REQUIRED_SCOPES = {
+  contacts: ['marketing.read'],
+  templates: ['templates.read', 'templates.versions.read'],
+  groups: ['asm.groups.read', 'asm.groups.suppressions.read'],
+  suppressions: ['suppression.read'],
+} as const;
+export type ScopedKind = keyof typeof REQUIRED_SCOPES;
+
+/** Reserved export columns that are not custom fields. */
+const RESERVED_COLUMNS = new Set([
+  'email', 'first_name', 'last_name', 'address_line_1', 'address_line_2', 'city', 'state_province_region', 'postal_code',
+  'country', 'alternate_emails', 'phone_number', 'whatsapp', 'line', 'facebook', 'unique_name', 'created_at', 'updated_at',
+  'contact_id', 'list_ids', 'segment_ids', 'email_domains', 'last_clicked', 'last_opened', 'last_emailed',
+]);
+
+const SUPPRESSION_LISTS: [string, SuppressionReason][] = [
+  ['unsubscribes', 'unsubscribe'],
+  ['bounces', 'bounce'],
+  ['blocks', 'block'],
+  ['spam_reports', 'spam_complaint'],
+  ['invalid_emails', 'invalid'],
+];
+
+interface Paged<T> {
+  result: T[];
+  _metadata?: { next?: string };
+}
+
+/**
+ * Reads one SendGrid account. Contacts only come out whole through the asynchronous export
+ * (one per list, for membership, and one of everything); kinds the key has no scope for are
+ * read as empty and reported by the scan.
+ */
+export class SendGridConnector implements SourceConnector {
+  readonly http: SendGridHttp;
+  readonly perContactTopics = false;
+  private scopeSet: Set<string> | undefined;
+  private fieldNames: Map<string, string> | undefined;
+
+  constructor(
+    private readonly options: { baseUrl: string; apiKey: string; cdnUrl?: string; signal?: AbortSignal; backoffBaseMs?: number },
+  ) {
+    this.http = new SendGridHttp(options);
+  }
+
+  async validateCredential(): Promise<void> {
+    await this.scopes();
+  }
+
+  async scopes(): Promise<Set<string>> {
+    this.scopeSet ??= new Set((await this.http.get<{ scopes: string[] }>('/v3/scopes')).scopes ?? []);
+    return this.scopeSet;
+  }
+
+  /** Scopes `kind` needs that the key lacks. */
+  async missingScopes(kind: ScopedKind): Promise<string[]> {
+    const have = await this.scopes();
+    return REQUIRED_SCOPES[kind].filter((s) => !have.has(s));
+  }
+
+  private async allowed(kind: ScopedKind): Promise<boolean> {
+    return (await this.missingScopes(kind)).length === 0;
+  }
+
+  scan(): Promise<SendGridScanResult & Record<string, unknown>> {
+    return scanSendGrid(this) as Promise<SendGridScanResult & Record<string, unknown>>;
+  }
+
+  // eslint-disable-next-line require-yield
+  async *domains(): AsyncGenerator<SourceDomain> {
+    // Domain authentication is re-done on this platform; SendGrid's records do not carry over.
+  }
+
+  async lists(): Promise<(SourceList & { contactCount: number })[]> {
+    if (!(await this.allowed('contacts'))) return [];
+    const out: (SourceList & { contactCount: number })[] = [];
+    let page = await this.http.get<Paged<{ id: string; name: string; contact_count?: number }>>('/v3/marketing/lists', {
+      page_size: SENDGRID_LIST_PAGE_SIZE,
+    });
+    const seen = new Set<string>();
+    for (;;) {
+      for (const l of page.result ?? []) {
+        if (seen.has(l.id)) throw new SourceError('pagination_stuck', 'SendGrid GET /v3/marketing/lists repeated a page');
+        seen.add(l.id);
+        out.push({ sourceId: l.id, name: l.name, kind: 'list', createdAt: null, contactCount: l.contact_count ?? 0 });
+      }
+      if (!page._metadata?.next) return out;
+      page = await this.http.getUrl(page._metadata.next);
+    }
+  }
+
+  /** A list's members from a list export. Exports cannot resume mid-file: a rerun reads the list again. */
+  listMembers(list: SourceList): AsyncGenerator<SourcePage<SourceContact>> {
+    return this.exportPages([list.sourceId]);
+  }
+
+  async *globalContacts(): AsyncGenerator<SourcePage<SourceContact>> {
+    if (!(await this.allowed('contacts'))) return;
+    yield* this.exportPages(null);
+  }
+
+  private async *exportPages(listIds: string[] | null): AsyncGenerator<SourcePage<SourceContact>> {
+    const job = await runExport(this.http, listIds, this.options.signal);
+    const names = await this.customFieldNames();
+    let batch: SourceContact[] = [];
+    let rows = 0;
+    for await (const row of exportRows(job.urls ?? [], this.options.signal)) {
+      rows++;
+      batch.push(this.toContact(row, names));
+      if (batch.length >= SENDGRID_BATCH_ROWS) {
+        yield { items: batch, nextCursor: String(rows) };
+        batch = [];
+      }
+    }
+    yield { items: batch, nextCursor: null };
+  }
+
+  private toContact(row: Record<string, string>, names: Map<string, string>): SourceContact {
+    const properties: Record<string, string | null> = {};
+    for (const [column, value] of Object.entries(row)) {
+      if (RESERVED_COLUMNS.has(column)) continue;
+      properties[names.get(column) ?? column] = value === '' ? null : value;
+    }
+    const created = row.created_at ? new Date(row.created_at) : null;
+    return {
+      sourceId: row.contact_id || row.email || '',
+      email: normalizeEmail(row.email ?? ''),
+      emailOriginal: row.email ?? '',
+      firstName: row.first_name?.trim() || null,
+      lastName: row.last_name?.trim() || null,
+      unsubscribed: false, // SendGrid keeps opt-outs in its suppression lists, imported as such
+      createdAt: created && !Number.isNaN(created.getTime()) ? created : null,
+      properties,
+    };
+  }
+
+  /** Lower-cased column name → the field's own name. */
+  private async customFieldNames(): Promise<Map<string, string>> {
+    this.fieldNames ??= new Map((await this.customFields()).map((f) => [f.key.toLowerCase(), f.key]));
+    return this.fieldNames;
+  }
+
+  async customFields(): Promise<SourceCustomField[]> {
+    if (!(await this.allowed('contacts'))) return [];
+    const defs = await this.http.get<{ custom_fields?: { id: string; name: string; field_type: string }[] }>(
+      '/v3/marketing/field_definitions',
+    );
+    return (defs.custom_fields ?? []).map((f) => ({ sourceId: f.id, key: f.name, type: f.field_type, fallback: null }));
+  }
+
+  async topics(): Promise<SourceTopic[]> {
+    if (!(await this.allowed('groups'))) return [];
+    const groups = await this.http.get<{ id: number; name: string; description?: string }[]>('/v3/asm/groups');
+    return groups.map((g) => ({ sourceId: String(g.id), name: g.name, description: g.description || null, defaultSubscription: 'opt_in' }));
+  }
+
+  async *topicOptOuts(topic: SourceTopic): AsyncGenerator<string[]> {
+    yield await this.http.get<string[]>(`/v3/asm/groups/${encodeURIComponent(topic.sourceId)}/suppressions`);
+  }
+
+  /** Dynamic templates, each by its active version. */
+  async templateSummaries(): Promise<{ id: string; name: string }[]> {
+    if (!(await this.allowed('templates'))) return [];
+    const out: { id: string; name: string }[] = [];
+    let page = await this.http.get<Paged<{ id: string; name: string }>>('/v3/templates', {
+      generations: 'dynamic',
+      page_size: SENDGRID_TEMPLATE_PAGE_SIZE,
+    });
+    for (;;) {
+      out.push(...(page.result ?? []).map((t) => ({ id: t.id, name: t.name })));
+      if (!page._metadata?.next) return out;
+      page = await this.http.getUrl(page._metadata.next);
+    }
+  }
+
+  async template(id: string): Promise<SourceTemplate | null> {
+    let t: { id: string; name: string; versions?: { active: number; subject?: string; html_content?: string; plain_content?: string }[] };
+    try {
+      t = await this.http.get(`/v3/templates/${encodeURIComponent(id)}`);
+    } catch (err) {
+      if (err instanceof SourceError && err.kind === 'not_found') return null;
+      throw err;
+    }
+    const active = t.versions?.find((v) => v.active === 1) ?? t.versions?.[0];
+    return {
+      sourceId: t.id,
+      name: t.name,
+      alias: null,
+      status: active ? 'published' : 'draft',
+      subject: active?.subject ?? null,
+      from: null,
+      replyTo: null,
+      html: active?.html_content ?? '',
+      text: active?.plain_content ?? null,
+      variables: [],
+      hasUnpublishedVersions: false,
+    };
+  }
+
+  async *suppressions(): AsyncGenerator<SourcePage<SourceSuppression>> {
+    if (!(await this.allowed('suppressions'))) return;
+    for (const [kind, reason] of SUPPRESSION_LISTS) {
+      for (let offset = 0; ; offset += SENDGRID_SUPPRESSION_PAGE_SIZE) {
+        const rows = await this.http.get<{ email: string; created?: number }[]>(`/v3/suppression/${kind}`, {
+          limit: SENDGRID_SUPPRESSION_PAGE_SIZE,
+          offset,
+        });
+        yield {
+          items: rows.map((r) => ({
+            email: normalizeEmail(r.email),
+            emailOriginal: r.email,
+            reason,
+            createdAt: r.created ? new Date(r.created * 1000) : null,
+          })),
+          nextCursor: `${kind}:${offset + rows.length}`,
+        };
+        if (rows.length < SENDGRID_SUPPRESSION_PAGE_SIZE) break;
+      }
+    }
+  }
+
+  /** Image URLs on SendGrid's CDN, in src attributes and CSS alike. */
+  hostedImageUrls(html: string): string[] {
+    const found = new Set<string>();
+    let at = html.indexOf(SENDGRID_CDN);
+    while (at >= 0) {
+      const end = html.slice(at).search(/["')\s<>]/);
+      found.add(html.slice(at, end < 0 ? undefined : at + end));
+      at = html.indexOf(SENDGRID_CDN, at + SENDGRID_CDN.length);
+    }
+    return [...found];
+  }
+
+  /** Downloads a CDN image (from SENDGRID_CDN_URL when the CDN is emulated). */
+  async fetchImage(url: string): Promise<{ bytes: Buffer; contentType: string }> {
+    const from = this.options.cdnUrl ? url.replace(SENDGRID_CDN, this.options.cdnUrl.replace(/\/+$/, '')) : url;
+    const res = await fetch(from, { signal: this.options.signal ?? AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new SourceError('unavailable', `SendGrid CDN image ${url} answered ${res.status}`);
+    return { bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  }
+
+  async contactDetails(): Promise<SourceContactDetails> {
+    return {}; // custom field values come with the export rows
+  }
+
+  /** Counts for the scan, with errors for kinds the key cannot read. */
+  async scopeErrors(): Promise<ScanError[]> {
+    const errors: ScanError[] = [];
+    const what: Record<ScopedKind, string> = {
+      contacts: 'contacts, lists and custom fields',
+      templates: 'templates',
+      groups: 'unsubscribe groups',
+      suppressions: 'suppressions (global unsubscribes, bounces, blocks, spam reports, invalid emails)',
+    };
+    for (const kind of Object.keys(REQUIRED_SCOPES) as ScopedKind[]) {
+      const missing = await this.missingScopes(kind);
+      if (missing.length) {
+        errors.push({ resource: kind, message: `The API key lacks ${missing.join(', ')}: ${what[kind]} will not be imported. Add the scope to the key (Settings → API Keys) and rescan to include them.` });
+      }
+    }
+    return errors;
+  }
+}
