@@ -64,6 +64,10 @@ export interface ImportOptions {
   suppressions: boolean;
   /** Targeted template migrations: overwrite subject and html of templates imported before. */
   overwriteTemplates?: boolean;
+  /** Targeted group migrations: bring the group's suppressed addresses (default true). */
+  groupMembers?: boolean;
+  /** Targeted group migrations: only fill a group imported before; never create one. */
+  existingGroupsOnly?: boolean;
 }
 
 export interface ScanSelection {

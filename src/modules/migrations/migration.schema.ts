@@ -146,6 +146,19 @@ builder.mutationFields((t) => ({
     },
     resolve: (_r, args, ctx) => service(ctx).migrateTemplates(requireAuth(ctx), args),
   }),
+  migrateUnsubscribeGroup: t.field({
+    type: MigrationJobRef,
+    description:
+      'Imports one SendGrid unsubscribe group at once: with addEmailsInSuppression (default true) its suppressed addresses too; with groupExist, only into the group imported before.',
+    args: {
+      source: t.arg.string(),
+      credential: t.arg.string(),
+      groupId: t.arg.string(),
+      addEmailsInSuppression: t.arg.boolean({ defaultValue: true }),
+      groupExist: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: (_r, args, ctx) => service(ctx).migrateUnsubscribeGroup(requireAuth(ctx), args),
+  }),
   cancelMigration: t.field({
     type: MigrationJobRef,
     args: { id: t.arg.id({ required: true }) },

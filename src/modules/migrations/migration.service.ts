@@ -131,6 +131,32 @@ export class MigrationService {
     return this.createJob(auth, source, credential, 'importing', importOptions);
   }
 
+  /**
+   * A targeted migration of one unsubscribe group (SendGrid): creates the group (or, with
+   * `groupExist`, only fills the one imported before) and, unless `addEmailsInSuppression` is
+   * false, brings its suppressed addresses.
+   */
+  async migrateUnsubscribeGroup(
+    auth: AuthContext,
+    input: { source?: unknown; credential?: unknown; groupId?: unknown; addEmailsInSuppression?: unknown; groupExist?: unknown },
+  ): Promise<MigrationJob> {
+    const groupId = z.union([z.string().min(1).max(100), z.number().int()]).safeParse(input.groupId);
+    if (!groupId.success) throw validationError('groupId is required');
+    const { source, credential } = await this.checkCredential(input);
+    const importOptions: ImportOptions = {
+      domains: [],
+      audiences: [],
+      contacts: false,
+      templates: [],
+      topics: [String(groupId.data)],
+      customFields: [],
+      suppressions: false,
+      groupMembers: input.addEmailsInSuppression !== false,
+      existingGroupsOnly: input.groupExist === true,
+    };
+    return this.createJob(auth, source, credential, 'importing', importOptions);
+  }
+
   /** ready_for_review → importing, with options resolved against the scan. */
   async approve(auth: AuthContext, id: string, options: ApproveOptions | null | undefined): Promise<MigrationJob> {
     const job = await this.get(auth, id);

@@ -12,16 +12,23 @@ export async function importSuppressionGroups(ctx: ImportContext): Promise<void>
   const wanted = new Set(ctx.options.topics);
   const counter = ctx.count('suppression_groups', wanted.size);
   if (!wanted.size) return;
-  const listsMembers = Boolean(ctx.connector.topicOptOuts);
+  const listsMembers = Boolean(ctx.connector.topicOptOuts) && ctx.options.groupMembers !== false;
   const membersNote =
     ctx.options.contacts || listsMembers
       ? null
       : 'Contacts were not imported in this migration, so who opted out of this topic was not read; the group starts empty.';
-  for (const topic of await ctx.connector.topics()) {
-    if (!wanted.has(topic.sourceId)) continue;
+  const topics = (await ctx.connector.topics()).filter((t) => wanted.has(t.sourceId));
+  for (const missing of [...wanted].filter((id) => !topics.some((t) => t.sourceId === id))) {
+    await ctx.commit(async () => ctx.tally.error('suppression_group', 'no such group at the source', missing));
+  }
+  for (const topic of topics) {
+    let usable = true;
     await ctx.commit(async (client) => {
       if (await ctx.linkedId(client, 'topic', topic.sourceId)) {
         ctx.tally.skipped('suppression_group', 'already imported from this source', topic.name);
+      } else if (ctx.options.existingGroupsOnly) {
+        usable = false;
+        ctx.tally.error('suppression_group', 'groupExist was set but this group was never imported here', topic.name);
       } else {
         const id = newId('grp');
         await client.query(
@@ -34,7 +41,7 @@ export async function importSuppressionGroups(ctx: ImportContext): Promise<void>
       }
       counter.processed++;
     });
-    if (listsMembers) await importGroupMembers(ctx, topic);
+    if (listsMembers && usable) await importGroupMembers(ctx, topic);
   }
 }
 
