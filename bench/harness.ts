@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { initOrm } from '../src/db/orm.js';
 import { migrateWithLock } from '../src/db/migrate.js';
 import { createAppServices } from '../src/app-services.js';
+import { WORKER_NODE_FLAGS } from '../src/process/worker-flags.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { createApiKey, createOrganization } from '../src/modules/api-keys/api-key.service.js';
 import { startProcess, type ManagedProcess } from '../test/support/processes.js';
@@ -103,7 +104,7 @@ export async function startService(dbUrl: string, orm: MikroORM, settings: Recor
   const kek = randomBytes(32).toString('base64');
   const env = parseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: String(await freePort()), DATABASE_URL: dbUrl, MIGRATE_KEK: kek, ...settings });
   const logger = createLogger('silent', 'bench');
-  const worker = startProcess('workers/main.ts', { DATABASE_URL: dbUrl, MIGRATE_KEK: kek, LOG_LEVEL: 'info', NODE_ENV: 'production', ...settings });
+  const worker = startProcess('workers/main.ts', { DATABASE_URL: dbUrl, MIGRATE_KEK: kek, LOG_LEVEL: 'info', NODE_ENV: 'production', NODE_OPTIONS: WORKER_NODE_FLAGS.join(' '), ...settings });
   await worker.waitFor(/worker ready|"level":(50|60)/, 60_000);
   const services = await createAppServices({ ...env, DATABASE_URL: dbUrl }, orm, logger);
   const server: RunningServer = await startServer(services);
@@ -140,7 +141,15 @@ export async function migrate(
   await hooks.beforeImport?.();
   const importStarted = performance.now();
   await client.post(`/v1/migrate/${id}/approve`, { options: hooks.options ?? {} });
-  const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 60 * 60_000);
+  const workerExit = new Promise<never>((_, reject) =>
+    service.worker.child.once('exit', (code) =>
+      reject(new Error(`worker exited (${code}) during the import:\n${service.worker.output().slice(-3000)}`)),
+    ),
+  );
+  const done = await Promise.race([
+    eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 60 * 60_000),
+    workerExit,
+  ]);
   if (done.body.status !== 'completed') throw new Error(`import ended ${done.body.status}: ${done.body.error_message}`);
   return { id, importSeconds: (performance.now() - importStarted) / 1000, job: done.body };
 }

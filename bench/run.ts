@@ -6,8 +6,9 @@ import { BenchContext, type Scenario, type ScenarioResult } from './harness.js';
 import { rateLimitScenario } from './scenarios/rate-limit.js';
 import { rerunScenario } from './scenarios/rerun.js';
 import { progressFanoutScenario } from './scenarios/progress-fanout.js';
+import { sendgridMemoryScenario } from './scenarios/sendgrid-memory.js';
 
-const SCENARIOS: Scenario[] = [rateLimitScenario, rerunScenario, progressFanoutScenario];
+const SCENARIOS: Scenario[] = [rateLimitScenario, rerunScenario, progressFanoutScenario, sendgridMemoryScenario];
 
 /** `npm run bench [-- --only <scenario>] [-- --scale <factor>]`: prints figure, baseline, ratio. */
 async function main() {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { childProcessEnv } from '../config/env.js';
 import type { Logger } from '../logger.js';
+import { WORKER_NODE_FLAGS } from './worker-flags.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -39,7 +40,8 @@ export function superviseServiceProcesses(
     ['api', 'src/api.ts'],
     ['worker', 'workers/main.ts'],
   ] as const) {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+    const flags = name === 'worker' ? WORKER_NODE_FLAGS : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(root, entry)], {
       cwd: root,
       env: childProcessEnv(overrides),
       stdio: 'inherit',
