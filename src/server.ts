@@ -22,6 +22,10 @@ export async function startServer(services: AppServices): Promise<RunningServer>
       () => resolve(s as Server),
     ) as Server;
   });
+  // Idle keep-alive connections outlive clients' own idle timeouts (undici: 4 s), so a client
+  // never sends a request on a socket the server is closing at that moment.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const ws = attachGraphQLWebSocket(server, yoga, services);
   const { port } = server.address() as AddressInfo;
   return {
