@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApi, graphql, type TestApi } from '../support/test-api.js';
-import { MigrateUnsubscribeGroupDocument, MigrationDocument } from '../../src/graphql/generated/operations.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
 import { startTestWorker, eventually } from '../support/test-worker.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
@@ -123,51 +122,5 @@ describe('a full SendGrid migration', () => {
 
     await migrate(key, keyNamed('Migration (read all)'));
     expect(await snapshot(org.id)).toEqual(rows);
-  });
-
-  it('names what a key without some scopes leaves out, and migrates the rest', { timeout: 300_000 }, async () => {
-    const { org, key } = await createOrgWithKey(db);
-    const { scan } = await migrate(key, keyNamed('Marketing only'));
-    expect(scan.permissions.templates.allowed).toBe(false);
-    expect(scan.errors.map((e: { resource: string }) => e.resource).sort()).toEqual(['groups', 'suppressions', 'templates']);
-    expect(scan.errors.find((e: { resource: string }) => e.resource === 'templates').message).toMatch(/lacks templates\.read/);
-    const rows = await snapshot(org.id);
-    expect(rows.contacts.map((c) => c.email)).toEqual(sendgridTruth(sendgrid.account).contactEmails);
-    expect(rows.templates).toEqual([]);
-    expect(rows.global).toEqual([]);
-  });
-
-  it('migrates one unsubscribe group on its own, with groupExist and addEmailsInSuppression semantics', async () => {
-    const { org, key } = await createOrgWithKey(db);
-    const [group] = sendgrid.account.groups;
-    const credential = keyNamed('Migration (read all)');
-    const run = async (vars: { addEmailsInSuppression?: boolean; groupExist?: boolean }) => {
-      const res = await graphql(api.url, key, MigrateUnsubscribeGroupDocument, { source: 'sendgrid', credential, groupId: String(group!.id), ...vars });
-      const id = res.data!.migrateUnsubscribeGroup.id;
-      const done = await eventually(() => graphql(api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'completed');
-      return done.data!.migration.importResult as { imported: Record<string, number>; errors: { reason: string }[] };
-    };
-    const members = () => db.query<{ email: string }>(
-      `select s.email from suppressions s join suppression_groups g on g.id = s.group_id where g.organization_id = $1 order by 1`, [org.id]);
-
-    const refused = await run({ groupExist: true });
-    expect(refused.errors[0]?.reason).toMatch(/groupExist/);
-    expect(await db.query('select * from suppression_groups where organization_id = $1', [org.id])).toEqual([]);
-
-    await run({ addEmailsInSuppression: false });
-    expect(await db.query('select name from suppression_groups where organization_id = $1', [org.id])).toEqual([{ name: group!.name }]);
-    expect(await members()).toEqual([]);
-
-    const filled = await run({ groupExist: true });
-    expect(filled.imported.group_suppressions).toBe(sendgridTruth(sendgrid.account).groupSuppressed[group!.id]!.length);
-    expect((await members()).map((m) => m.email)).toEqual(sendgridTruth(sendgrid.account).groupSuppressed[group!.id]);
-    expect(await db.query('select count(*)::int as n from suppression_groups where organization_id = $1', [org.id])).toEqual([{ n: 1 }]);
-  });
-
-  it('rejects a bad key with invalid_sendgrid_credential', async () => {
-    const { key } = await createOrgWithKey(db);
-    const res = await restClient(api.url, key).post('/v1/migrate', { source: 'sendgrid', credential: 'SG.not-a-real-key-at-all' });
-    expect(res.status).toBe(401);
-    expect(res.body.error.code).toBe('invalid_sendgrid_credential');
   });
 });
