@@ -103,6 +103,8 @@ export interface SourceContactDetails {
 export interface SourcePage<T> {
   items: T[];
   nextCursor: string | null;
+  /** Problems the source noticed about the whole read (e.g. counts that disagree), for the report. */
+  warnings?: string[];
 }
 
 export interface ScanError {

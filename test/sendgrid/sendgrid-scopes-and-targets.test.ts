@@ -106,4 +106,19 @@ describe('SendGrid keys and targeted migrations', () => {
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('invalid_sendgrid_credential');
   });
+
+  it('cross-checks each list export against the list count, and reports a disagreement', { timeout: 120_000 }, async () => {
+    const { key } = await createOrgWithKey(db);
+    const list = sendgrid.account.lists[0]!;
+    list.contact_ids.push('ghost-contact'); // the list count now says one more than its export holds
+    try {
+      const { result } = await migrate(key, keyNamed('Migration (read all)'));
+      const listErrors = result.errors.filter((e: { kind: string }) => e.kind === 'list');
+      expect(listErrors).toEqual([
+        expect.objectContaining({ reason: `the list count says ${list.contact_ids.length} contacts but the export of list ${list.id} held ${list.contact_ids.length - 1}`, count: 1 }),
+      ]);
+    } finally {
+      list.contact_ids.pop();
+    }
+  });
 });

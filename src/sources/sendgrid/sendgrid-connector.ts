@@ -121,7 +121,7 @@ export class SendGridConnector implements SourceConnector {
 
   /** A list's members from a list export. Exports cannot resume mid-file: a rerun reads the list again. */
   listMembers(list: SourceList): AsyncGenerator<SourcePage<SourceContact>> {
-    return this.exportPages([list.sourceId]);
+    return this.exportPages([list.sourceId], (list as { contactCount?: number }).contactCount);
   }
 
   async *globalContacts(): AsyncGenerator<SourcePage<SourceContact>> {
@@ -129,7 +129,11 @@ export class SendGridConnector implements SourceConnector {
     yield* this.exportPages(null);
   }
 
-  private async *exportPages(listIds: string[] | null): AsyncGenerator<SourcePage<SourceContact>> {
+  /**
+   * Rows of one export in batches. The last page cross-checks the rows read against the counts
+   * SendGrid reported (the export's, and the list's), which differ if contacts changed meanwhile.
+   */
+  private async *exportPages(listIds: string[] | null, listCount?: number): AsyncGenerator<SourcePage<SourceContact>> {
     const job = await runExport(this.http, listIds, this.options.signal);
     const names = await this.customFieldNames();
     let batch: SourceContact[] = [];
@@ -142,7 +146,15 @@ export class SendGridConnector implements SourceConnector {
         batch = [];
       }
     }
-    yield { items: batch, nextCursor: null };
+    const warnings: string[] = [];
+    const what = listIds ? `list ${listIds[0]}` : 'all contacts';
+    if (job.contact_count !== undefined && job.contact_count !== rows) {
+      warnings.push(`the export of ${what} reported ${job.contact_count} contacts but its files held ${rows}`);
+    }
+    if (listCount !== undefined && listCount !== rows) {
+      warnings.push(`the list count says ${listCount} contacts but the export of ${what} held ${rows}`);
+    }
+    yield { items: batch, nextCursor: null, warnings };
   }
 
   private toContact(row: Record<string, string>, names: Map<string, string>): SourceContact {

@@ -32,6 +32,7 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
       const details = enrich ? await enrichment.read(page.items) : new Map<string, SourceContactDetails>();
       await ctx.commit(async (client) => {
         await writeContacts(ctx, client, enrichment, page.items, details, audienceId, list.kind === 'audience');
+        for (const warning of page.warnings ?? []) ctx.tally.error('list', warning, list.name);
         counter.processed += page.items.length;
         mark.after = page.nextCursor;
         mark.done = page.nextCursor === null;
