@@ -66,6 +66,16 @@ async function main() {
   await boss.schedule(credentialJanitorJob.name, '17 * * * *', {});
   logger.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
 
+  // A crash must say why in the logs; pg-boss redelivers the job to another worker.
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection; exiting');
+    process.exit(1);
+  });
+
   onShutdownSignal(logger, async () => {
     clearInterval(heartbeat);
     // Let running jobs finish their current batch; pg-boss retries anything cut off.

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse';
@@ -35,11 +36,15 @@ export async function runExport(http: SendGridHttp, listIds: string[] | null, si
   }
 }
 
-/** Gunzips when the body starts with the gzip magic bytes: some exports arrive uncompressed. */
-async function maybeGunzip(body: Readable): Promise<Readable> {
+/**
+ * The body as a stream of decoded bytes: gunzipped when it starts with the gzip magic bytes
+ * (some exports arrive uncompressed). Stages are joined with `pipeline`, so an error in any of
+ * them (a cut download, corrupt gzip) reaches the reader instead of crashing the process.
+ */
+async function decodedStages(body: Readable): Promise<NodeJS.ReadableStream[] | Readable[]> {
   const chunks = body[Symbol.asyncIterator]();
   const first = await chunks.next();
-  if (first.done) return Readable.from([]);
+  if (first.done) return [Readable.from([])];
   const head = Buffer.from(first.value as Uint8Array);
   const rest = Readable.from(
     (async function* () {
@@ -47,7 +52,7 @@ async function maybeGunzip(body: Readable): Promise<Readable> {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
     })(),
   );
-  return head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1] ? rest.pipe(createGunzip()) : rest;
+  return head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1] ? [rest, createGunzip()] : [rest];
 }
 
 /**
@@ -61,10 +66,16 @@ export async function* exportRows(urls: string[], signal?: AbortSignal): AsyncGe
     if (!res.ok || !res.body) {
       throw new SourceError('unavailable', `SendGrid export file download answered ${res.status} (the link may have expired)`);
     }
-    const decoded = await maybeGunzip(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
-    const parser = decoded.pipe(
-      parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), relax_column_count: true, bom: true }),
-    );
-    for await (const record of parser) yield record as Record<string, string>;
+    const stages = await decodedStages(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
+    const parser = parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), relax_column_count: true, bom: true });
+    const done = pipeline([...stages, parser] as unknown as [Readable, ...NodeJS.WritableStream[]]).catch((err: Error) => {
+      parser.destroy(err);
+    });
+    try {
+      for await (const record of parser) yield record as Record<string, string>;
+    } catch (err) {
+      throw new SourceError('unavailable', `Reading a SendGrid export file failed: ${(err as Error).message}`);
+    }
+    await done;
   }
 }
