@@ -71,4 +71,13 @@ describe('SendGrid keys and targeted migrations', () => {
       list.contact_ids.pop();
     }
   });
+
+  it('resumes a cut export download after the rows already read, and lands every contact once', { timeout: 120_000 }, async () => {
+    const { org, key } = await createOrgWithKey(env.db);
+    const cuts = env.sendgrid.faults.inject({ kind: 'cut', path: /^\/exports\//, times: 2 });
+    await migrate(key, keyNamed('Migration (read all)'));
+    expect(cuts.fired).toBe(2);
+    const emails = await env.db.query<{ email: string }>('select email from contacts where organization_id = $1 order by email', [org.id]);
+    expect(emails.map((e) => e.email)).toEqual(sendgridTruth(env.sendgrid.account).contactEmails);
+  });
 });

@@ -55,27 +55,48 @@ async function decodedStages(body: Readable): Promise<NodeJS.ReadableStream[] | 
   return head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1] ? [rest, createGunzip()] : [rest];
 }
 
+/** Attempts to read one export file; a cut download resumes after the rows already read. */
+export const EXPORT_FILE_ATTEMPTS = 4;
+
 /**
  * Streams the rows of an export's files (CSV, gzip or not) as lower-cased column → value
  * records, with backpressure: nothing holds the export in memory. The files are downloaded
- * without our SendGrid credentials (they are pre-signed links).
+ * without our SendGrid credentials (they are pre-signed links). A file is fixed once the export
+ * is ready, so when a download is cut the file is fetched again and the rows already handed out
+ * are skipped.
  */
 export async function* exportRows(urls: string[], signal?: AbortSignal): AsyncGenerator<Record<string, string>> {
   for (const url of urls) {
-    const res = await fetch(url, { signal });
-    if (!res.ok || !res.body) {
-      throw new SourceError('unavailable', `SendGrid export file download answered ${res.status} (the link may have expired)`);
+    let delivered = 0;
+    for (let attempt = 1; ; attempt++) {
+      let seen = 0;
+      try {
+        for await (const row of fileRows(url, signal)) {
+          if (++seen <= delivered) continue;
+          delivered++;
+          yield row;
+        }
+        break;
+      } catch (err) {
+        if (signal?.aborted || attempt >= EXPORT_FILE_ATTEMPTS) {
+          throw new SourceError('unavailable', `Reading a SendGrid export file failed after ${attempt} attempts: ${(err as Error).message}`);
+        }
+        await sleep(POLL_MIN_MS * 2 ** attempt, undefined, { signal });
+      }
     }
-    const stages = await decodedStages(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
-    const parser = parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), relax_column_count: true, bom: true });
-    const done = pipeline([...stages, parser] as unknown as [Readable, ...NodeJS.WritableStream[]]).catch((err: Error) => {
-      parser.destroy(err);
-    });
-    try {
-      for await (const record of parser) yield record as Record<string, string>;
-    } catch (err) {
-      throw new SourceError('unavailable', `Reading a SendGrid export file failed: ${(err as Error).message}`);
-    }
-    await done;
   }
+}
+
+async function* fileRows(url: string, signal?: AbortSignal): AsyncGenerator<Record<string, string>> {
+  const res = await fetch(url, { signal });
+  if (!res.ok || !res.body) {
+    throw new SourceError('unavailable', `SendGrid export file download answered ${res.status} (the link may have expired)`);
+  }
+  const stages = await decodedStages(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
+  const parser = parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), relax_column_count: true, bom: true });
+  const done = pipeline([...stages, parser] as unknown as [Readable, ...NodeJS.WritableStream[]]).catch((err: Error) => {
+    parser.destroy(err);
+  });
+  for await (const record of parser) yield record as Record<string, string>;
+  await done;
 }
