@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RatePacer } from '../shared/rate-pacer.js';
 import { SourceError } from '../source-types.js';
+import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
 
 /** Resend's documented default before a response tells us the team's real limit. */
 export const RESEND_INITIAL_RATE_LIMIT = 2;
@@ -9,8 +9,6 @@ export const RESEND_REQUEST_TIMEOUT_MS = 30_000;
 export const RESEND_MAX_ATTEMPTS = 6;
 /** 429s are waits, not failures: they have their own, larger bound. */
 export const RESEND_MAX_RATE_LIMITED = 20;
-const BACKOFF_BASE_MS = 250;
-const BACKOFF_CAP_MS = 8_000;
 const USER_AGENT = 'migrate-service/0.1 (+resend-connector)';
 
 export interface ResendHttpOptions {
@@ -135,10 +133,8 @@ export class ResendHttp {
     }
   }
 
-  private async backoff(attempt: number): Promise<void> {
-    const base = this.options.backoffBaseMs ?? BACKOFF_BASE_MS;
-    const ceiling = Math.min(BACKOFF_CAP_MS, base * 2 ** (attempt - 1));
-    await sleep(Math.random() * ceiling, undefined, { signal: this.options.signal });
+  private backoff(attempt: number): Promise<void> {
+    return jitteredBackoff(attempt, this.options.backoffBaseMs ?? BACKOFF_BASE_MS, this.options.signal);
   }
 
   private mapError(endpoint: string, status: number, body: FlatError): SourceError {

@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SourceError } from '../source-types.js';
+import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
 
 export const SENDGRID_REQUEST_TIMEOUT_MS = 60_000;
 /** Attempts for one request across 5xx, network errors and malformed bodies (429s wait apart). */
 export const SENDGRID_MAX_ATTEMPTS = 6;
 export const SENDGRID_MAX_RATE_LIMITED = 20;
-const BACKOFF_BASE_MS = 250;
-const BACKOFF_CAP_MS = 8_000;
 const USER_AGENT = 'migrate-service/0.1 (+sendgrid-connector)';
 
 export interface SendGridHttpOptions {
@@ -138,9 +137,8 @@ export class SendGridHttp {
     }
   }
 
-  private async backoff(attempt: number): Promise<void> {
-    const base = this.options.backoffBaseMs ?? BACKOFF_BASE_MS;
-    await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, base * 2 ** (attempt - 1)), undefined, { signal: this.options.signal });
+  private backoff(attempt: number): Promise<void> {
+    return jitteredBackoff(attempt, this.options.backoffBaseMs ?? BACKOFF_BASE_MS, this.options.signal);
   }
 
   private mapError(endpoint: string, status: number, body: ErrorBody | null): SourceError {
