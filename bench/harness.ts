@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { parseEnv, type Env } from '../src/config/env.js';
 import { createLogger } from '../src/logger.js';
@@ -51,6 +52,41 @@ export class BenchContext {
       await db.stop();
       await rm(dir, { recursive: true, force: true });
     });
+  }
+
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  /** Runs `make` once per key in this bench run: scenarios that need the same run share it. */
+  memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+    if (!this.memos.has(key)) this.memos.set(key, make());
+    return this.memos.get(key) as Promise<T>;
+  }
+
+  /** The output of a `COPY ... TO STDOUT`, in memory. */
+  async copyOut(pool: pg.Pool, sql: string): Promise<Buffer> {
+    const client = await pool.connect();
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of client.query(copyTo(sql))) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Feeds `data` to a `COPY ... FROM STDIN`. */
+  async copyIn(pool: pg.Pool, sql: string, data: Buffer): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const stream = client.query(copyFrom(sql));
+        stream.on('error', reject);
+        stream.on('finish', () => resolve());
+        stream.end(data);
+      });
+    } finally {
+      client.release();
+    }
   }
 
   scaled(n: number): number {

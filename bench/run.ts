@@ -6,9 +6,10 @@ import { BenchContext, type Scenario, type ScenarioResult } from './harness.js';
 import { rateLimitScenario } from './scenarios/rate-limit.js';
 import { rerunScenario } from './scenarios/rerun.js';
 import { progressFanoutScenario } from './scenarios/progress-fanout.js';
-import { sendgridMemoryScenario } from './scenarios/sendgrid-memory.js';
+import { ingestScenario } from './scenarios/ingest.js';
+import { memoryScenario } from './scenarios/memory.js';
 
-const SCENARIOS: Scenario[] = [rateLimitScenario, rerunScenario, progressFanoutScenario, sendgridMemoryScenario];
+const SCENARIOS: Scenario[] = [ingestScenario, memoryScenario, rateLimitScenario, rerunScenario, progressFanoutScenario];
 
 /** `npm run bench [-- --only <scenario>] [-- --scale <factor>]`: prints figure, baseline, ratio. */
 async function main() {

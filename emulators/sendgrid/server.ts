@@ -43,6 +43,8 @@ export interface SendGridEmulator {
   account: SendGridAccount;
   stats: EmulatorStats;
   faults: FaultInjector;
+  /** Builds the files of these exports (list id sets; [] = all contacts) now, as SendGrid would before `ready`. */
+  prebuildExports(selections: string[][]): void;
   close(): Promise<void>;
 }
 
@@ -186,6 +188,9 @@ export async function startSendGridEmulator(options: SendGridEmulatorOptions): P
     account: options.account,
     stats,
     faults,
+    prebuildExports: (selections) => {
+      for (const listIds of selections) exportJobs.prebuild(listIds);
+    },
     close: () => new Promise<void>((resolve, reject) => {
       for (const t of timers) clearTimeout(t);
       timers.clear();

@@ -105,6 +105,13 @@ export interface SourcePage<T> {
   nextCursor: string | null;
   /** Problems the source noticed about the whole read (e.g. counts that disagree), for the report. */
   warnings?: string[];
+  /** Records the source could not read at all (e.g. a malformed export row), for the report. */
+  rejects?: SourceReject[];
+}
+
+export interface SourceReject {
+  reason: string;
+  example: string;
 }
 
 export interface ScanError {
@@ -149,6 +156,8 @@ export interface SourceConnector {
   /** One template with its bodies; null when the source has no template with that id. */
   template(id: string): Promise<SourceTemplate | null>;
   suppressions(): AsyncIterable<SourcePage<SourceSuppression>>;
+  /** Called before contacts are read, with what will be read: a source may start slow work (exports) early. */
+  prepareContactReads?(lists: SourceList[], global: boolean): void;
   /** Properties and/or topic subscriptions of one contact, as asked. */
   contactDetails(contact: SourceContact, want: { properties: boolean; topics: boolean }): Promise<SourceContactDetails>;
   /** Whether topic opt-outs are read per contact (Resend); otherwise `topicOptOuts` lists them. */

@@ -3,6 +3,7 @@ import { Migration0002Resources } from './0002-resources.js';
 import { Migration0003Content } from './0003-content.js';
 import { Migration0004ProgressAndWebhooks } from './0004-progress-and-webhooks.js';
 import { Migration0005Media } from './0005-media.js';
+import { Migration0006BulkLoadKeys } from './0006-bulk-load-keys.js';
 
 /** Every schema migration, in order. New ones are appended, never edited once released. */
 export const migrationsList = [
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: '0003-content', class: Migration0003Content },
   { name: '0004-progress-and-webhooks', class: Migration0004ProgressAndWebhooks },
   { name: '0005-media', class: Migration0005Media },
+  { name: '0006-bulk-load-keys', class: Migration0006BulkLoadKeys },
 ];

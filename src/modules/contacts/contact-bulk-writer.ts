@@ -1,4 +1,7 @@
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { v7 as uuidv7 } from 'uuid';
+import { encodeContactRows, encodeMembershipRows, jsonText } from './copy-text.js';
 
 export interface ContactRow {
   email: string;
@@ -13,6 +16,21 @@ export interface ContactRow {
   customFields: Record<string, unknown>;
 }
 
+/** Longest values a contact may carry; a longer one rejects the row with its reason. */
+export const CONTACT_LIMITS = { name: 256, customFieldText: 2048 } as const;
+
+/** Why a row cannot be stored (an over-long field), or null. Emails are checked by `emailProblem`. */
+export function contactRowProblem(row: ContactRow): string | null {
+  if ((row.firstName?.length ?? 0) > CONTACT_LIMITS.name) return `first name longer than ${CONTACT_LIMITS.name} characters`;
+  if ((row.lastName?.length ?? 0) > CONTACT_LIMITS.name) return `last name longer than ${CONTACT_LIMITS.name} characters`;
+  for (const [key, value] of Object.entries(row.customFields)) {
+    if (typeof value === 'string' && value.length > CONTACT_LIMITS.customFieldText) {
+      return `custom field ${key} longer than ${CONTACT_LIMITS.customFieldText} characters`;
+    }
+  }
+  return null;
+}
+
 export interface BatchOutcome {
   inserted: number;
   updated: number;
@@ -22,61 +40,63 @@ export interface BatchOutcome {
   membershipsAdded: number;
 }
 
-/** Merges rows that share an email (case variants within one page) so the upsert sees each once. */
+/** Merges rows that share an email (case variants within one page) so the merge sees each once. */
 export function dedupeByEmail(rows: ContactRow[]): ContactRow[] {
   const byEmail = new Map<string, ContactRow>();
   for (const row of rows) {
     const seen = byEmail.get(row.email);
     if (!seen) {
-      byEmail.set(row.email, { ...row });
+      byEmail.set(row.email, row);
       continue;
     }
-    seen.firstName ??= row.firstName;
-    seen.lastName ??= row.lastName;
-    seen.unsubscribed ||= row.unsubscribed;
-    seen.audienceUnsubscribed ||= row.audienceUnsubscribed;
-    seen.customFields = { ...row.customFields, ...seen.customFields };
+    const merged = { ...seen };
+    merged.firstName ??= row.firstName;
+    merged.lastName ??= row.lastName;
+    merged.unsubscribed ||= row.unsubscribed;
+    merged.audienceUnsubscribed ||= row.audienceUnsubscribed;
+    merged.customFields = { ...row.customFields, ...seen.customFields };
+    byEmail.set(row.email, merged);
   }
   return [...byEmail.values()];
 }
 
-// One statement per batch: array parameters, set-based merge. Unchanged rows are not rewritten
-// (the WHERE on DO UPDATE), so a re-run writes nothing; their ids come from the lookup branch.
-const UPSERT_CONTACTS = `
-  with input as (
-    select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::jsonb[])
-      as t(email, email_display, first_name, last_name, unsubscribed, custom_fields)
-  ),
-  upserted as (
-    insert into contacts as c (organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields)
-    select $1, email, email_display, first_name, last_name, unsubscribed, custom_fields from input
-    on conflict (organization_id, email) do update set
-      first_name = coalesce(excluded.first_name, c.first_name),
-      last_name = coalesce(excluded.last_name, c.last_name),
-      unsubscribed = c.unsubscribed or excluded.unsubscribed,
-      custom_fields = c.custom_fields || excluded.custom_fields,
-      updated_at = now()
-    where c.first_name is distinct from coalesce(excluded.first_name, c.first_name)
-       or c.last_name is distinct from coalesce(excluded.last_name, c.last_name)
-       or (excluded.unsubscribed and not c.unsubscribed)
-       or not (c.custom_fields @> excluded.custom_fields)
-    returning c.id, c.email, (xmax = 0) as inserted, c.created_at
-  )
-  select id, email, inserted, created_at < $8 as preexisting from upserted
-  union all
-  select c.id, c.email, null, c.created_at < $8 from contacts c join input i on c.email = i.email
-   where c.organization_id = $1 and not exists (select 1 from upserted u where u.email = c.email)`;
+// Contacts and memberships go in with COPY straight into their tables, the fastest path into
+// PostgreSQL (multi-row heap inserts); a lookup by the unique index first splits the batch into
+// new, changed and unchanged contacts. Measured against the alternatives on the same machine:
+// COPY into a temporary staging table and then INSERT ... SELECT ... ON CONFLICT ran at about
+// half this speed (row-at-a-time inserts, and joins the planner turns into scans of the whole
+// organization because the staging table has no statistics); unnest upserts slower still.
+const LOOKUP_CONTACTS = `
+  select email, id, first_name, last_name, unsubscribed, custom_fields, created_at < $3 as preexisting
+    from contacts where organization_id = $1 and email = any($2::text[])`;
+const COPY_CONTACTS = `copy contacts (id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields) from stdin`;
+const UPDATE_CHANGED = `
+  update contacts c set
+    first_name = coalesce(u.first_name, c.first_name),
+    last_name = coalesce(u.last_name, c.last_name),
+    unsubscribed = c.unsubscribed or u.unsubscribed,
+    custom_fields = c.custom_fields || u.custom_fields,
+    updated_at = now()
+  from unnest($2::uuid[], $3::text[], $4::text[], $5::bool[], $6::jsonb[]) as u(id, first_name, last_name, unsubscribed, custom_fields)
+  where c.organization_id = $1 and c.id = u.id`;
+const LOOKUP_MEMBERSHIPS = `select contact_id, unsubscribed from audience_members where audience_id = $1 and contact_id = any($2::uuid[])`;
+const COPY_MEMBERSHIPS = `copy audience_members (audience_id, organization_id, contact_id, unsubscribed) from stdin`;
+const OPT_OUT_MEMBERSHIPS = `update audience_members set unsubscribed = true where audience_id = $1 and contact_id = any($2::uuid[])`;
 
-const UPSERT_MEMBERSHIPS = `
-  insert into audience_members as m (audience_id, organization_id, contact_id, unsubscribed)
-  select $1, $2, contact_id, unsubscribed from unnest($3::uuid[], $4::bool[]) as t(contact_id, unsubscribed)
-  on conflict (audience_id, contact_id) do update set unsubscribed = true
-  where excluded.unsubscribed and not m.unsubscribed
-  returning (xmax = 0) as inserted`;
+interface ExistingContact {
+  email: string;
+  id: string;
+  first_name: string | null;
+  last_name: string | null;
+  unsubscribed: boolean;
+  custom_fields: Record<string, unknown>;
+  preexisting: boolean;
+}
 
 /**
  * Upserts a batch of contacts (unique per organization by lower-cased email) and, with an
- * audience, their memberships, inside the caller's transaction.
+ * audience, their memberships, inside the caller's transaction. Rows must be valid (see
+ * `contactRowProblem` and `emailProblem`). Only what changes is written: a re-run writes nothing.
  */
 export async function writeContactBatch(
   client: pg.PoolClient,
@@ -88,33 +108,91 @@ export async function writeContactBatch(
   const batch = dedupeByEmail(rows);
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, preexisting: [], membershipsAdded: 0 };
   if (!batch.length) return outcome;
-  const result = await client.query<{ id: string; email: string; inserted: boolean | null; preexisting: boolean }>(UPSERT_CONTACTS, [
-    organizationId,
-    batch.map((r) => r.email),
-    batch.map((r) => r.emailDisplay),
-    batch.map((r) => r.firstName),
-    batch.map((r) => r.lastName),
-    batch.map((r) => r.unsubscribed),
-    batch.map((r) => JSON.stringify(r.customFields)),
-    since,
-  ]);
-  const idByEmail = new Map<string, string>();
-  for (const row of result.rows) {
-    idByEmail.set(row.email, row.id);
-    if (row.preexisting) outcome.preexisting.push(row.email);
-    if (row.inserted === true) outcome.inserted++;
-    else if (row.inserted === false) outcome.updated++;
-    else outcome.unchanged++;
+  // Between the lookup and the COPY no other import may add the same addresses.
+  await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`contacts:${organizationId}`]);
+  const { rows: found } = await client.query<ExistingContact>(LOOKUP_CONTACTS, [organizationId, batch.map((r) => r.email), since]);
+  const existing = new Map(found.map((c) => [c.email, c]));
+
+  const idOf = new Map<string, string>();
+  const fresh: [string, ContactRow][] = [];
+  const changed: [string, ContactRow][] = [];
+  for (const row of batch) {
+    const had = existing.get(row.email);
+    if (!had) {
+      const id = uuidv7();
+      fresh.push([id, row]);
+      idOf.set(row.email, id);
+      continue;
+    }
+    idOf.set(row.email, had.id);
+    if (had.preexisting) outcome.preexisting.push(row.email);
+    if (wouldChange(had, row)) changed.push([had.id, row]);
   }
-  if (audienceId) {
-    const members = batch.filter((r) => idByEmail.has(r.email));
-    const added = await client.query(UPSERT_MEMBERSHIPS, [
-      audienceId,
+  if (fresh.length) await copyInto(client, COPY_CONTACTS, encodeContactRows(organizationId, fresh));
+  if (changed.length) {
+    await client.query(UPDATE_CHANGED, [
       organizationId,
-      members.map((r) => idByEmail.get(r.email)),
-      members.map((r) => r.audienceUnsubscribed),
+      changed.map(([id]) => id),
+      changed.map(([, r]) => r.firstName),
+      changed.map(([, r]) => r.lastName),
+      changed.map(([, r]) => r.unsubscribed),
+      changed.map(([, r]) => jsonText(r.customFields)),
     ]);
-    outcome.membershipsAdded = added.rows.filter((r: { inserted: boolean }) => r.inserted).length;
   }
+  outcome.inserted = fresh.length;
+  outcome.updated = changed.length;
+  outcome.unchanged = batch.length - fresh.length - changed.length;
+  if (audienceId) outcome.membershipsAdded = await writeMemberships(client, organizationId, audienceId, batch, idOf, existing.size > 0);
   return outcome;
+}
+
+/** New memberships by COPY; existing ones only gain an audience opt-out, never lose one. */
+async function writeMemberships(
+  client: pg.PoolClient,
+  organizationId: string,
+  audienceId: string,
+  batch: ContactRow[],
+  idOf: Map<string, string>,
+  anyExisting: boolean,
+): Promise<number> {
+  const ids = batch.map((r) => idOf.get(r.email)!);
+  const members = new Map<string, boolean>();
+  if (anyExisting) {
+    const { rows } = await client.query<{ contact_id: string; unsubscribed: boolean }>(LOOKUP_MEMBERSHIPS, [audienceId, ids]);
+    for (const m of rows) members.set(m.contact_id, m.unsubscribed);
+  }
+  const added: [string, boolean][] = [];
+  const optedOut: string[] = [];
+  batch.forEach((row, i) => {
+    const id = ids[i]!;
+    const was = members.get(id);
+    if (was === undefined) added.push([id, row.audienceUnsubscribed]);
+    else if (row.audienceUnsubscribed && !was) optedOut.push(id);
+  });
+  if (added.length) await copyInto(client, COPY_MEMBERSHIPS, encodeMembershipRows(audienceId, organizationId, added));
+  if (optedOut.length) await client.query(OPT_OUT_MEMBERSHIPS, [audienceId, optedOut]);
+  return added.length;
+}
+
+/** Whether merging `row` into the stored contact changes it (the merge rules of UPDATE_CHANGED). */
+function wouldChange(had: ExistingContact, row: ContactRow): boolean {
+  if (row.firstName !== null && row.firstName !== had.first_name) return true;
+  if (row.lastName !== null && row.lastName !== had.last_name) return true;
+  if (row.unsubscribed && !had.unsubscribed) return true;
+  for (const [key, value] of Object.entries(row.customFields)) {
+    if (!sameJsonValue(had.custom_fields[key], value)) return true;
+  }
+  return false;
+}
+
+const sameJsonValue = (stored: unknown, incoming: unknown) =>
+  stored === incoming || (typeof incoming === 'object' && JSON.stringify(stored) === JSON.stringify(incoming));
+
+function copyInto(client: pg.PoolClient, sql: string, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(sql));
+    stream.on('error', reject);
+    stream.on('finish', () => resolve());
+    stream.end(data);
+  });
 }

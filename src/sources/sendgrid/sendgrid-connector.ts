@@ -7,6 +7,7 @@ import type {
   SourceDomain,
   SourceList,
   SourcePage,
+  SourceReject,
   SourceSuppression,
   SourceTemplate,
   SourceTopic,
@@ -15,14 +16,14 @@ import type {
 import { SourceError } from '../source-types.js';
 import { normalizeEmail } from '../shared/email.js';
 import { SendGridHttp } from './sendgrid-http.js';
-import { exportRows, runExport } from './sendgrid-export.js';
+import { exportChunks, reuseExport, runExport, type ExportJob } from './sendgrid-export.js';
 import { scanSendGrid, type SendGridScanResult } from './sendgrid-scan.js';
 
 /** SendGrid's image CDN, where Design Library and template images live. */
 export const SENDGRID_CDN = 'https://cdn.mcauto-images-production.sendgrid.net';
 
 /** Rows per batch handed to the importer: one transaction each. */
-export const SENDGRID_BATCH_ROWS = 1000;
+export const SENDGRID_BATCH_ROWS = 10_000;
 export const SENDGRID_LIST_PAGE_SIZE = 1000;
 export const SENDGRID_TEMPLATE_PAGE_SIZE = 200;
 export const SENDGRID_SUPPRESSION_PAGE_SIZE = 500;
@@ -66,6 +67,8 @@ export class SendGridConnector implements SourceConnector {
   readonly perContactTopics = false;
   private scopeSet: Set<string> | undefined;
   private fieldNames: Map<string, string> | undefined;
+  /** Exports started ahead of their reading, by list id ('*' for all contacts). */
+  private readonly exports = new Map<string, Promise<ExportJob>>();
 
   constructor(
     private readonly options: { baseUrl: string; apiKey: string; cdnUrl?: string; signal?: AbortSignal; backoffBaseMs?: number },
@@ -119,61 +122,73 @@ export class SendGridConnector implements SourceConnector {
     }
   }
 
-  /** A list's members from a list export. Exports cannot resume mid-file: a rerun reads the list again. */
-  listMembers(list: SourceList): AsyncGenerator<SourcePage<SourceContact>> {
-    return this.exportPages([list.sourceId], (list as { contactCount?: number }).contactCount);
+  /**
+   * Starts the exports an import is about to read, all at once: SendGrid builds each one
+   * asynchronously (minutes for a large account), so they are ready by the time their turn comes.
+   */
+  prepareContactReads(lists: SourceList[], global: boolean): void {
+    for (const list of lists) void this.startExport([list.sourceId]);
+    if (global) void this.startExport(null);
   }
 
-  async *globalContacts(): AsyncGenerator<SourcePage<SourceContact>> {
+  private startExport(listIds: string[] | null): Promise<ExportJob> {
+    const key = listIds?.join(',') ?? '*';
+    let job = this.exports.get(key);
+    if (!job) {
+      job = runExport(this.http, listIds, this.options.signal);
+      job.catch(() => {}); // a failure surfaces where the export is read
+      this.exports.set(key, job);
+    }
+    return job;
+  }
+
+  /** A list's members from a list export; `after` (`<export id>:<records read>`) resumes inside it. */
+  listMembers(list: SourceList, after?: string | null): AsyncGenerator<SourcePage<SourceContact>> {
+    return this.exportPages([list.sourceId], after ?? null, (list as { contactCount?: number }).contactCount);
+  }
+
+  async *globalContacts(after?: string | null): AsyncGenerator<SourcePage<SourceContact>> {
     if (!(await this.allowed('contacts'))) return;
-    yield* this.exportPages(null);
+    yield* this.exportPages(null, after ?? null);
   }
 
   /**
    * Rows of one export in batches. The last page cross-checks the rows read against the counts
    * SendGrid reported (the export's, and the list's), which differ if contacts changed meanwhile.
+   * A resumed read reuses its export while the links stay valid and skips what was committed;
+   * otherwise it reads a new export from the start (the importer's writes are idempotent).
    */
-  private async *exportPages(listIds: string[] | null, listCount?: number): AsyncGenerator<SourcePage<SourceContact>> {
-    const job = await runExport(this.http, listIds, this.options.signal);
+  private async *exportPages(listIds: string[] | null, after: string | null, listCount?: number): AsyncGenerator<SourcePage<SourceContact>> {
+    const [resumeId, resumeAt] = parseCursor(after);
+    const reused = resumeId ? await reuseExport(this.http, resumeId, this.options.signal) : null;
+    const key = listIds?.join(',') ?? '*';
+    const job = reused ?? (await this.startExport(listIds));
+    this.exports.delete(key);
+    let records = reused ? resumeAt : 0;
     const names = await this.customFieldNames();
+    let plan: ColumnPlan | undefined;
     let batch: SourceContact[] = [];
-    let rows = 0;
-    for await (const row of exportRows(job.urls ?? [], this.options.signal)) {
-      rows++;
-      batch.push(this.toContact(row, names));
+    let rejects: SourceReject[] = [];
+    for await (const chunk of exportChunks(job.urls ?? [], { skip: records, signal: this.options.signal })) {
+      if (plan?.columns !== chunk.columns) plan = columnPlan(chunk.columns, names);
+      for (const row of chunk.rows) batch.push(toContact(row, plan));
+      for (const problem of chunk.problems) rejects.push({ reason: problem, example: `export ${job.id}` });
+      records += chunk.rows.length + chunk.problems.length;
       if (batch.length >= SENDGRID_BATCH_ROWS) {
-        yield { items: batch, nextCursor: String(rows) };
+        yield { items: batch, nextCursor: `${job.id}:${records}`, rejects };
         batch = [];
+        rejects = [];
       }
     }
     const warnings: string[] = [];
     const what = listIds ? `list ${listIds[0]}` : 'all contacts';
-    if (job.contact_count !== undefined && job.contact_count !== rows) {
-      warnings.push(`the export of ${what} reported ${job.contact_count} contacts but its files held ${rows}`);
+    if (job.contact_count !== undefined && job.contact_count !== records) {
+      warnings.push(`the export of ${what} reported ${job.contact_count} contacts but its files held ${records}`);
     }
-    if (listCount !== undefined && listCount !== rows) {
-      warnings.push(`the list count says ${listCount} contacts but the export of ${what} held ${rows}`);
+    if (listCount !== undefined && listCount !== records) {
+      warnings.push(`the list count says ${listCount} contacts but the export of ${what} held ${records}`);
     }
-    yield { items: batch, nextCursor: null, warnings };
-  }
-
-  private toContact(row: Record<string, string>, names: Map<string, string>): SourceContact {
-    const properties: Record<string, string | null> = {};
-    for (const [column, value] of Object.entries(row)) {
-      if (RESERVED_COLUMNS.has(column)) continue;
-      properties[names.get(column) ?? column] = value === '' ? null : value;
-    }
-    const created = row.created_at ? new Date(row.created_at) : null;
-    return {
-      sourceId: row.contact_id || row.email || '',
-      email: normalizeEmail(row.email ?? ''),
-      emailOriginal: row.email ?? '',
-      firstName: row.first_name?.trim() || null,
-      lastName: row.last_name?.trim() || null,
-      unsubscribed: false, // SendGrid keeps opt-outs in its suppression lists, imported as such
-      createdAt: created && !Number.isNaN(created.getTime()) ? created : null,
-      properties,
-    };
+    yield { items: batch, nextCursor: null, warnings, rejects };
   }
 
   /** Lower-cased column name → the field's own name. */
@@ -302,4 +317,60 @@ export class SendGridConnector implements SourceConnector {
     }
     return errors;
   }
+}
+
+/** Where each column of an export file goes: the reserved ones we keep, the rest as custom fields. */
+interface ColumnPlan {
+  columns: string[];
+  email: number;
+  firstName: number;
+  lastName: number;
+  contactId: number;
+  createdAt: number;
+  /** Column index → the custom field's own name. */
+  properties: [number, string][];
+}
+
+function columnPlan(columns: string[], names: Map<string, string>): ColumnPlan {
+  const properties: [number, string][] = [];
+  columns.forEach((column, i) => {
+    if (!RESERVED_COLUMNS.has(column)) properties.push([i, names.get(column) ?? column]);
+  });
+  return {
+    columns,
+    email: columns.indexOf('email'),
+    firstName: columns.indexOf('first_name'),
+    lastName: columns.indexOf('last_name'),
+    contactId: columns.indexOf('contact_id'),
+    createdAt: columns.indexOf('created_at'),
+    properties,
+  };
+}
+
+function toContact(row: string[], plan: ColumnPlan): SourceContact {
+  const cell = (i: number) => (i < 0 ? '' : (row[i] ?? ''));
+  const properties: Record<string, string | null> = {};
+  for (const [i, name] of plan.properties) {
+    const value = row[i] ?? '';
+    properties[name] = value === '' ? null : value;
+  }
+  const email = cell(plan.email);
+  const createdRaw = cell(plan.createdAt);
+  const created = createdRaw ? new Date(createdRaw) : null;
+  return {
+    sourceId: cell(plan.contactId) || email,
+    email: normalizeEmail(email),
+    emailOriginal: email,
+    firstName: cell(plan.firstName).trim() || null,
+    lastName: cell(plan.lastName).trim() || null,
+    unsubscribed: false, // SendGrid keeps opt-outs in its suppression lists, imported as such
+    createdAt: created && !Number.isNaN(created.getTime()) ? created : null,
+    properties,
+  };
+}
+
+/** `<export id>:<records read>` → its parts; nothing for a read from the start. */
+function parseCursor(after: string | null): [string | null, number] {
+  const m = after ? /^([^:]+):(\d+)$/.exec(after) : null;
+  return m ? [m[1]!, Number(m[2])] : [null, 0];
 }

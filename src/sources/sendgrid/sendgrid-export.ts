@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parse } from 'csv-parse';
+import { StringDecoder } from 'node:string_decoder';
 import { SourceError } from '../source-types.js';
+import { CsvRowReader } from '../shared/csv-rows.js';
 import type { SendGridHttp } from './sendgrid-http.js';
 
 /** How long an export may take before we give up on it. */
@@ -12,18 +13,23 @@ const POLL_MIN_MS = 250;
 const POLL_MAX_MS = 5_000;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-interface ExportJob {
+export interface ExportJob {
   id: string;
   status: 'pending' | 'ready' | 'failure';
   urls?: string[];
   message?: string;
   contact_count?: number;
+  expires_at?: string;
 }
 
 /** Starts an export (all contacts, or one list's) and waits until its files are ready. */
 export async function runExport(http: SendGridHttp, listIds: string[] | null, signal?: AbortSignal): Promise<ExportJob> {
   const body = listIds ? { list_ids: listIds, file_type: 'csv' } : { file_type: 'csv' };
   const { id } = await http.post<{ id: string }>('/v3/marketing/contacts/exports', body);
+  return waitForExport(http, id, signal);
+}
+
+async function waitForExport(http: SendGridHttp, id: string, signal?: AbortSignal): Promise<ExportJob> {
   const deadline = Date.now() + EXPORT_MAX_WAIT_MS;
   for (let wait = POLL_MIN_MS; ; wait = Math.min(POLL_MAX_MS, wait * 2)) {
     const job = await http.get<ExportJob>(`/v3/marketing/contacts/exports/${encodeURIComponent(id)}`);
@@ -36,45 +42,63 @@ export async function runExport(http: SendGridHttp, listIds: string[] | null, si
   }
 }
 
+/** Files must stay downloadable for the rest of a read; an export closer to expiry than this is made anew. */
+const RESUME_MIN_VALIDITY_MS = 60 * 60_000;
+
 /**
- * The body as a stream of decoded bytes: gunzipped when it starts with the gzip magic bytes
- * (some exports arrive uncompressed). Stages are joined with `pipeline`, so an error in any of
- * them (a cut download, corrupt gzip) reaches the reader instead of crashing the process.
+ * An export made earlier (a resumed import), if it is still ready and its links stay valid
+ * long enough; null when it has to be made again.
  */
-async function decodedStages(body: Readable): Promise<NodeJS.ReadableStream[] | Readable[]> {
-  const chunks = body[Symbol.asyncIterator]();
-  const first = await chunks.next();
-  if (first.done) return [Readable.from([])];
-  const head = Buffer.from(first.value as Uint8Array);
-  const rest = Readable.from(
-    (async function* () {
-      yield head;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
-    })(),
-  );
-  return head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1] ? [rest, createGunzip()] : [rest];
+export async function reuseExport(http: SendGridHttp, id: string, signal?: AbortSignal): Promise<ExportJob | null> {
+  try {
+    const job = await waitForExport(http, id, signal);
+    const expires = job.expires_at ? Date.parse(job.expires_at) : NaN;
+    return Number.isFinite(expires) && expires - Date.now() > RESUME_MIN_VALIDITY_MS ? job : null;
+  } catch (err) {
+    if (err instanceof SourceError && (err.kind === 'not_found' || err.kind === 'unavailable')) return null;
+    throw err;
+  }
 }
 
 /** Attempts to read one export file; a cut download resumes after the rows already read. */
 export const EXPORT_FILE_ATTEMPTS = 4;
+const DECODE_CHUNK_BYTES = 64 * 1024;
+
+/** Rows of an export as they arrive: the file's lower-cased header, data rows, and rows that could not be read. */
+export interface ExportChunk {
+  columns: string[];
+  rows: string[][];
+  problems: string[];
+}
 
 /**
- * Streams the rows of an export's files (CSV, gzip or not) as lower-cased column → value
- * records, with backpressure: nothing holds the export in memory. The files are downloaded
- * without our SendGrid credentials (they are pre-signed links). A file is fixed once the export
- * is ready, so when a download is cut the file is fetched again and the rows already handed out
- * are skipped.
+ * Streams the rows of an export's files (CSV, gzip or not) with backpressure: nothing holds the
+ * export in memory. The files are downloaded without our SendGrid credentials (they are
+ * pre-signed links). A file is fixed once the export is ready, so when a download is cut the
+ * file is fetched again and the records already handed out are skipped; `skip` does the same
+ * for a resumed import (records = data rows and unreadable rows, headers not counted).
  */
-export async function* exportRows(urls: string[], signal?: AbortSignal): AsyncGenerator<Record<string, string>> {
+export async function* exportChunks(urls: string[], options: { skip?: number; signal?: AbortSignal } = {}): AsyncGenerator<ExportChunk> {
+  const { signal } = options;
+  let toSkip = options.skip ?? 0;
   for (const url of urls) {
     let delivered = 0;
     for (let attempt = 1; ; attempt++) {
       let seen = 0;
       try {
-        for await (const row of fileRows(url, signal)) {
-          if (++seen <= delivered) continue;
-          delivered++;
-          yield row;
+        for await (const chunk of fileChunks(url, signal)) {
+          const out: ExportChunk = { columns: chunk.columns, rows: [], problems: [] };
+          for (const record of chunk.records) {
+            if (++seen <= delivered) continue;
+            delivered++;
+            if (toSkip > 0) {
+              toSkip--;
+              continue;
+            }
+            if (typeof record === 'string') out.problems.push(record);
+            else out.rows.push(record);
+          }
+          if (out.rows.length || out.problems.length) yield out;
         }
         break;
       } catch (err) {
@@ -87,16 +111,68 @@ export async function* exportRows(urls: string[], signal?: AbortSignal): AsyncGe
   }
 }
 
-async function* fileRows(url: string, signal?: AbortSignal): AsyncGenerator<Record<string, string>> {
+/** One decoded piece of a file: its rows in order, a string standing for a row that could not be read. */
+interface FileChunk {
+  columns: string[];
+  records: (string[] | string)[];
+}
+
+async function* fileChunks(url: string, signal?: AbortSignal): AsyncGenerator<FileChunk> {
   const res = await fetch(url, { signal });
   if (!res.ok || !res.body) {
     throw new SourceError('unavailable', `SendGrid export file download answered ${res.status} (the link may have expired)`);
   }
-  const stages = await decodedStages(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
-  const parser = parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), relax_column_count: true, bom: true });
-  const done = pipeline([...stages, parser] as unknown as [Readable, ...NodeJS.WritableStream[]]).catch((err: Error) => {
-    parser.destroy(err);
+  let columns: string[] | null = null;
+  let records: (string[] | string)[] = [];
+  const reader = new CsvRowReader({
+    row(fields) {
+      if (!columns) columns = fields.map((h) => h.trim().toLowerCase());
+      else if (fields.length > columns.length) records.push(`a row with ${fields.length} fields under a header of ${columns.length}`);
+      else records.push(fields);
+    },
+    problem: (p) => records.push(`unreadable CSV (file row ${p.row}): ${p.reason}`),
   });
-  for await (const record of parser) yield record as Record<string, string>;
+  const decoder = new StringDecoder('utf8');
+  const take = (): FileChunk | null => {
+    if (!records.length || !columns) return null;
+    const chunk = { columns, records };
+    records = [];
+    return chunk;
+  };
+  for await (const bytes of decoded(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream))) {
+    reader.push(decoder.write(bytes as Buffer));
+    const chunk = take();
+    if (chunk) yield chunk;
+  }
+  reader.push(decoder.end());
+  reader.end();
+  const last = take();
+  if (last) yield last;
+}
+
+/**
+ * The body as decoded bytes: gunzipped when it starts with the gzip magic bytes (some exports
+ * arrive uncompressed). Stages are joined with `pipeline`, so an error in any of them (a cut
+ * download, corrupt gzip) reaches the reader instead of crashing the process.
+ */
+async function* decoded(body: Readable): AsyncGenerator<Buffer> {
+  const chunks = body[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  if (first.done) return;
+  const head = Buffer.from(first.value as Uint8Array);
+  if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
+    yield head;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
+    return;
+  }
+  const rest = Readable.from(
+    (async function* () {
+      yield head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
+    })(),
+  );
+  const gunzip = createGunzip({ chunkSize: DECODE_CHUNK_BYTES });
+  const done = pipeline(rest, gunzip).catch((err: Error) => gunzip.destroy(err));
+  yield* gunzip;
   await done;
 }

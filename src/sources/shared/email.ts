@@ -4,8 +4,8 @@ export function normalizeEmail(raw: string): string {
 }
 
 // Pragmatic check: one @, a non-empty local part, a dotted domain of letters/digits/hyphens
-// (unicode allowed), no spaces. RFC 5322 allows more, but no provider delivers to those.
-const EMAIL = /^[^\s@"(),:;<>[\\\]]{1,64}@(?=.{1,253}$)(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}]{2,63}$/u;
+// (unicode allowed), no spaces or control characters. RFC 5322 allows more, but no provider delivers to those.
+const EMAIL = /^[^\s\p{Cc}@"(),:;<>[\\\]]{1,64}@(?=.{1,253}$)(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}]{2,63}$/u;
 
 /** Why an address cannot be imported, or null when it can. */
 export function emailProblem(normalized: string): string | null {

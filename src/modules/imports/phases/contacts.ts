@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { emailProblem } from '../../../sources/shared/email.js';
-import type { SourceContact, SourceContactDetails } from '../../../sources/source-types.js';
-import { writeContactBatch, type ContactRow } from '../../contacts/contact-bulk-writer.js';
+import type { SourceContact, SourceContactDetails, SourcePage } from '../../../sources/source-types.js';
+import { contactRowProblem, writeContactBatch, type ContactRow } from '../../contacts/contact-bulk-writer.js';
+import { readAhead } from '../read-ahead.js';
 import type { ImportContext } from '../import-context.js';
 import { ContactEnrichment } from './contact-enrichment.js';
 
@@ -23,15 +24,20 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
   const lists = (await ctx.connector.lists()).filter((l) => selected.has(l.sourceId));
   const localIds = await ctx.localIds('audience');
   ctx.checkpoints.lists ??= {};
+  const marks = ctx.checkpoints.lists;
+  ctx.connector.prepareContactReads?.(
+    lists.filter((l) => !marks[l.sourceId]?.done && !marks[l.sourceId]?.after),
+    globalPass && !ctx.checkpoints.global?.done && !ctx.checkpoints.global?.after,
+  );
   for (const list of lists) {
     const mark = (ctx.checkpoints.lists[list.sourceId] ??= { after: null, done: false });
     if (mark.done) continue;
     const audienceId = localIds.get(list.sourceId) ?? null;
     const enrich = !globalPass && list.kind !== 'audience' && enrichment.wanted;
-    for await (const page of ctx.connector.listMembers(list, mark.after)) {
+    for await (const page of readAhead(ctx.connector.listMembers(list, mark.after))) {
       const details = enrich ? await enrichment.read(page.items) : new Map<string, SourceContactDetails>();
       await ctx.commit(async (client) => {
-        await writeContacts(ctx, client, enrichment, page.items, details, audienceId, list.kind === 'audience');
+        await writeContacts(ctx, client, enrichment, page, details, audienceId, list.kind === 'audience');
         for (const warning of page.warnings ?? []) ctx.tally.error('list', warning, list.name);
         counter.processed += page.items.length;
         mark.after = page.nextCursor;
@@ -44,10 +50,10 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
   if (!globalPass) return;
   const mark = (ctx.checkpoints.global ??= { after: null, done: false });
   if (mark.done) return;
-  for await (const page of ctx.connector.globalContacts(mark.after)) {
+  for await (const page of readAhead(ctx.connector.globalContacts(mark.after))) {
     const details = await enrichment.read(page.items);
     await ctx.commit(async (client) => {
-      await writeContacts(ctx, client, enrichment, page.items, details, null, false);
+      await writeContacts(ctx, client, enrichment, page, details, null, false);
       mark.after = page.nextCursor;
       mark.done = page.nextCursor === null;
     });
@@ -63,29 +69,36 @@ async function writeContacts(
   ctx: ImportContext,
   client: pg.PoolClient,
   enrichment: ContactEnrichment,
-  items: SourceContact[],
+  page: SourcePage<SourceContact>,
   details: Map<string, SourceContactDetails>,
   audienceId: string | null,
   perAudience: boolean,
 ) {
   const rows: ContactRow[] = [];
   const optOuts: { email: string; details: SourceContactDetails | undefined }[] = [];
-  for (const c of items) {
+  for (const reject of page.rejects ?? []) ctx.tally.error('contact', reject.reason, reject.example);
+  for (const c of page.items) {
     const problem = emailProblem(c.email);
     if (problem) {
       if (ctx.firstReport(c.email)) ctx.tally.error('contact', problem, c.emailOriginal);
       continue;
     }
     const d = details.get(c.sourceId);
-    rows.push({
+    const row: ContactRow = {
       email: c.email,
       emailDisplay: c.emailOriginal.trim(),
-      firstName: c.firstName,
-      lastName: c.lastName,
+      firstName: withoutNul(c.firstName),
+      lastName: withoutNul(c.lastName),
       unsubscribed: perAudience ? false : c.unsubscribed,
       audienceUnsubscribed: perAudience ? c.unsubscribed : false,
       customFields: enrichment.fieldValues(c, d),
-    });
+    };
+    const tooLong = contactRowProblem(row);
+    if (tooLong) {
+      if (ctx.firstReport(c.email)) ctx.tally.error('contact', tooLong, c.emailOriginal);
+      continue;
+    }
+    rows.push(row);
     if (d) optOuts.push({ email: c.email, details: d });
   }
   const outcome = await writeContactBatch(client, ctx.job.organizationId, rows, audienceId, ctx.startedAt);
@@ -96,3 +109,6 @@ async function writeContacts(
   }
   await enrichment.writeTopicOptOuts(client, optOuts);
 }
+
+/** PostgreSQL text cannot hold NUL; it never means anything in a name. */
+const withoutNul = (value: string | null) => (value?.includes('\0') ? value.replaceAll('\0', '') : value);
