@@ -140,7 +140,7 @@ export async function startService(dbUrl: string, orm: MikroORM, settings: Recor
   const kek = randomBytes(32).toString('base64');
   const env = parseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: String(await freePort()), DATABASE_URL: dbUrl, MIGRATE_KEK: kek, ...settings });
   const logger = createLogger('silent', 'bench');
-  const worker = startProcess('workers/main.ts', { DATABASE_URL: dbUrl, MIGRATE_KEK: kek, LOG_LEVEL: 'info', NODE_ENV: 'production', NODE_OPTIONS: WORKER_NODE_FLAGS.join(' '), ...settings });
+  const worker = startProcess('workers/main.ts', { DATABASE_URL: dbUrl, MIGRATE_KEK: kek, LOG_LEVEL: 'info', NODE_ENV: 'production', NODE_OPTIONS: [...WORKER_NODE_FLAGS, ...profileFlags()].join(' '), ...settings });
   await worker.waitFor(/worker ready|"level":(50|60)/, 60_000);
   const services = await createAppServices({ ...env, DATABASE_URL: dbUrl }, orm, logger);
   const server: RunningServer = await startServer(services);
@@ -188,4 +188,10 @@ export async function migrate(
   ]);
   if (done.body.status !== 'completed') throw new Error(`import ended ${done.body.status}: ${done.body.error_message}`);
   return { id, importSeconds: (performance.now() - importStarted) / 1000, job: done.body };
+}
+
+/** BENCH_PROFILE_DIR=<dir> writes a CPU profile of each worker process there (for finding where time goes). */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

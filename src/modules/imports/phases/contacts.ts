@@ -83,7 +83,8 @@ async function writeContacts(
       if (ctx.firstReport(c.email)) ctx.tally.error('contact', problem, c.emailOriginal);
       continue;
     }
-    const d = details.get(c.sourceId);
+    // Values that came with the record (SendGrid's export) are used in every pass; per-contact reads only in one.
+    const d = details.get(c.sourceId) ?? (c.properties ? { properties: c.properties } : undefined);
     const row: ContactRow = {
       email: c.email,
       emailDisplay: c.emailOriginal.trim(),
