@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Scenario } from '../harness.js';
 import { sendgridImport } from './sendgrid-import.js';
+import { checkBrowsePlans } from '../browse-plans.js';
 
 /**
  * Ingest ratio: a SendGrid migration of 1,000,000 contacts (gzip CSV export files, custom
@@ -26,6 +27,8 @@ export const ingestScenario: Scenario = {
       await ctx.copyIn(db.pool, 'copy contacts (id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields) from stdin', dump.contacts);
       await ctx.copyIn(db.pool, 'copy audience_members (audience_id, organization_id, contact_id, unsubscribed) from stdin', dump.memberships);
       const copySeconds = (performance.now() - started) / 1000;
+      const plans = await checkBrowsePlans(db.pool, dump.organizationId, dump.audiences[0]!.id);
+      const pages = plans.filter((p) => p.query.includes('page'));
       const ours = run.contactRows / run.importSeconds;
       const raw = run.contactRows / copySeconds;
       return [
@@ -38,6 +41,16 @@ export const ingestScenario: Scenario = {
           target: '≥ 0.5 of raw COPY',
           met: ours / raw >= 0.5,
           notes: `import ${round(run.importSeconds)} s (${run.contactRows} contacts, ${run.membershipRows} memberships), raw COPY of the same rows ${round(copySeconds)} s`,
+        },
+        {
+          name: `browse page plans (${run.contactRows} contacts)`,
+          figure: Math.max(...pages.map((p) => p.ms)),
+          baseline: Math.min(...pages.map((p) => p.ms)),
+          ratio: round(Math.max(...pages.map((p) => p.ms)) / Math.max(0.01, Math.min(...pages.map((p) => p.ms)))),
+          unit: 'ms',
+          target: 'index scans only, no table scan',
+          met: pages.every((p) => !p.scansTable),
+          notes: plans.map((p) => `\n    ${p.query}: ${p.ms} ms, ${p.nodes.join(' > ')}`).join(''),
         },
       ];
     } finally {

@@ -66,9 +66,15 @@ export function dedupeByEmail(rows: ContactRow[]): ContactRow[] {
 // COPY into a temporary staging table and then INSERT ... SELECT ... ON CONFLICT ran at about
 // half this speed (row-at-a-time inserts, and joins the planner turns into scans of the whole
 // organization because the staging table has no statistics); unnest upserts slower still.
+// Point lookups by index, written so the planner cannot choose otherwise: with thousands of
+// addresses against a large organization it would pick a (parallel) scan of the whole table,
+// which grows with every batch. A LATERAL subquery with OFFSET 0 is never flattened into a join.
 const LOOKUP_CONTACTS = `
-  select email, id, first_name, last_name, unsubscribed, custom_fields, created_at < $3 as preexisting
-    from contacts where organization_id = $1 and email = any($2::text[])`;
+  select c.* from unnest($2::text[]) as wanted (email)
+  cross join lateral (
+    select email, id, first_name, last_name, unsubscribed, custom_fields, created_at < $3 as preexisting
+      from contacts where organization_id = $1 and email = wanted.email offset 0
+  ) c`;
 const COPY_CONTACTS = `copy contacts (id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields) from stdin`;
 const UPDATE_CHANGED = `
   update contacts c set
@@ -79,7 +85,11 @@ const UPDATE_CHANGED = `
     updated_at = now()
   from unnest($2::uuid[], $3::text[], $4::text[], $5::bool[], $6::jsonb[]) as u(id, first_name, last_name, unsubscribed, custom_fields)
   where c.organization_id = $1 and c.id = u.id`;
-const LOOKUP_MEMBERSHIPS = `select contact_id, unsubscribed from audience_members where audience_id = $1 and contact_id = any($2::uuid[])`;
+const LOOKUP_MEMBERSHIPS = `
+  select m.* from unnest($2::uuid[]) as wanted (contact_id)
+  cross join lateral (
+    select contact_id, unsubscribed from audience_members where audience_id = $1 and contact_id = wanted.contact_id offset 0
+  ) m`;
 const COPY_MEMBERSHIPS = `copy audience_members (audience_id, organization_id, contact_id, unsubscribed) from stdin`;
 const OPT_OUT_MEMBERSHIPS = `update audience_members set unsubscribed = true where audience_id = $1 and contact_id = any($2::uuid[])`;
 

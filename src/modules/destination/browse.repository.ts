@@ -50,6 +50,23 @@ function page<T extends { id: string }>(rows: T[], first: number, totalCount: nu
   return { nodes, totalCount, hasNextPage, endCursor: hasNextPage ? (nodes.at(-1)?.id ?? null) : null };
 }
 
+/**
+ * The browse queries over the large tables, by name, so `npm run bench` can check their plans
+ * at a million contacts (keyset pages must stay index range scans, never scans of the table).
+ */
+export const BROWSE_SQL = {
+  audiencesPage: `select a.*, (select count(*)::int from audience_members m where m.audience_id = a.id) as contact_count
+     from audiences a where a.organization_id = ? and (?::text is null or a.id > ?) order by a.id limit ?`,
+  audienceContactsPage: `select c.*, m.unsubscribed as audience_unsubscribed
+     from audience_members m join contacts c on c.id = m.contact_id
+    where m.audience_id = ? and (?::uuid is null or m.contact_id > ?::uuid)
+    order by m.contact_id limit ?`,
+  audienceContactsCount: 'select count(*)::int as count from audience_members where audience_id = ?',
+  contactsPage: `select c.*, null as audience_unsubscribed from contacts c
+    where c.organization_id = ? and (?::uuid is null or c.id > ?::uuid) order by c.id limit ?`,
+  contactsCount: 'select count(*)::int as count from contacts where organization_id = ?',
+} as const;
+
 /** Read-only, organization-scoped, keyset-paged queries over what was imported. */
 export class BrowseRepository {
   constructor(private readonly em: EntityManager) {}
@@ -70,8 +87,7 @@ export class BrowseRepository {
   async audiences(organizationId: string, first: number, after?: string | null): Promise<Page<AudienceRow>> {
     checkFirst(first);
     const rows = await this.em.execute<AudienceRow[]>(
-      `select a.*, (select count(*)::int from audience_members m where m.audience_id = a.id) as contact_count
-         from audiences a where a.organization_id = ? and (?::text is null or a.id > ?) order by a.id limit ?`,
+      BROWSE_SQL.audiencesPage,
       [organizationId, after ?? null, after ?? null, first + 1],
     );
     const [{ count }] = await this.em.execute<[{ count: number }]>(
@@ -96,25 +112,21 @@ export class BrowseRepository {
       ]);
       if (!found.length) throw notFound(`Audience ${options.audienceId}`);
       const rows = await this.em.execute<ContactRow[]>(
-        `select c.*, m.unsubscribed as audience_unsubscribed
-           from audience_members m join contacts c on c.id = m.contact_id
-          where m.audience_id = ? and (?::uuid is null or m.contact_id > ?::uuid)
-          order by m.contact_id limit ?`,
+        BROWSE_SQL.audienceContactsPage,
         [options.audienceId, after, after, options.first + 1],
       );
       const [{ count }] = await this.em.execute<[{ count: number }]>(
-        'select count(*)::int as count from audience_members where audience_id = ?',
+        BROWSE_SQL.audienceContactsCount,
         [options.audienceId],
       );
       return page(rows, options.first, count);
     }
     const rows = await this.em.execute<ContactRow[]>(
-      `select c.*, null as audience_unsubscribed from contacts c
-        where c.organization_id = ? and (?::uuid is null or c.id > ?::uuid) order by c.id limit ?`,
+      BROWSE_SQL.contactsPage,
       [organizationId, after, after, options.first + 1],
     );
     const [{ count }] = await this.em.execute<[{ count: number }]>(
-      'select count(*)::int as count from contacts where organization_id = ?',
+      BROWSE_SQL.contactsCount,
       [organizationId],
     );
     return page(rows, options.first, count);

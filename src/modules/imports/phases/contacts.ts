@@ -20,6 +20,7 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
   const counter = ctx.count('contacts', memberTotal || null);
   const globalPass = scanned.every((a) => selected.has(a.id));
   const enrichment = new ContactEnrichment(ctx);
+  const insertedBefore = ctx.tally.result.imported.contacts ?? 0;
 
   const lists = (await ctx.connector.lists()).filter((l) => selected.has(l.sourceId));
   const localIds = await ctx.localIds('audience');
@@ -47,7 +48,18 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
     if (!mark.done) await ctx.commit(async () => void (mark.done = true));
   }
 
-  if (!globalPass) return;
+  if (globalPass) await importUnlistedContacts(ctx, enrichment);
+  // Fresh statistics after a large load, so the browse queries are planned for the new sizes
+  // at once rather than after autovacuum comes by.
+  if ((ctx.tally.result.imported.contacts ?? 0) - insertedBefore >= ANALYZE_AFTER_ROWS) {
+    await ctx.pool.query('analyze contacts; analyze audience_members');
+  }
+}
+
+/** Rows a contacts phase must add before it refreshes the tables' planner statistics. */
+const ANALYZE_AFTER_ROWS = 50_000;
+
+async function importUnlistedContacts(ctx: ImportContext, enrichment: ContactEnrichment): Promise<void> {
   const mark = (ctx.checkpoints.global ??= { after: null, done: false });
   if (mark.done) return;
   for await (const page of readAhead(ctx.connector.globalContacts(mark.after))) {
