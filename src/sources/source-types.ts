@@ -160,6 +160,11 @@ export interface SourceConnector {
   prepareContactReads?(lists: SourceList[], global: boolean): void;
   /** Properties and/or topic subscriptions of one contact, as asked. */
   contactDetails(contact: SourceContact, want: { properties: boolean; topics: boolean }): Promise<SourceContactDetails>;
+  /**
+   * A contact read from a list carries everything the read of all contacts would (SendGrid's
+   * export rows): the importer then skips, in that read, the contacts a list already gave it.
+   */
+  readonly listRecordsAreComplete?: boolean;
   /** Whether topic opt-outs are read per contact (Resend); otherwise `topicOptOuts` lists them. */
   readonly perContactTopics: boolean;
   /** Everyone opted out of one topic / unsubscribe group, page by page. */

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { v7 as uuidv7 } from 'uuid';
+import { randomFillSync } from 'node:crypto';
+import { v7 } from 'uuid';
 import { encodeContactRows, encodeMembershipRows, jsonText } from './copy-text.js';
 
 export interface ContactRow {
@@ -93,6 +94,19 @@ const LOOKUP_MEMBERSHIPS = `
 const COPY_MEMBERSHIPS = `copy audience_members (audience_id, organization_id, contact_id, unsubscribed) from stdin`;
 const OPT_OUT_MEMBERSHIPS = `update audience_members set unsubscribed = true where audience_id = $1 and contact_id = any($2::uuid[])`;
 
+// uuid's v7 draws its random bytes one id at a time (measured: a quarter of the batch-building
+// time); one pooled draw serves 1,024 ids.
+const RANDOM_POOL = new Uint8Array(16 * 1024);
+let poolAt = RANDOM_POOL.length;
+function uuidv7(): string {
+  if (poolAt >= RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    poolAt = 0;
+  }
+  const random = RANDOM_POOL.subarray(poolAt, (poolAt += 16));
+  return v7({ random });
+}
+
 interface ExistingContact {
   email: string;
   id: string;
@@ -152,7 +166,7 @@ export async function writeContactBatch(
   outcome.inserted = fresh.length;
   outcome.updated = changed.length;
   outcome.unchanged = batch.length - fresh.length - changed.length;
-  if (audienceId) outcome.membershipsAdded = await writeMemberships(client, organizationId, audienceId, batch, idOf, existing.size > 0);
+  if (audienceId) outcome.membershipsAdded = await writeMemberships(client, organizationId, audienceId, batch, idOf, found.map((c) => c.id));
   return outcome;
 }
 
@@ -163,12 +177,13 @@ async function writeMemberships(
   audienceId: string,
   batch: ContactRow[],
   idOf: Map<string, string>,
-  anyExisting: boolean,
+  existingIds: string[],
 ): Promise<number> {
   const ids = batch.map((r) => idOf.get(r.email)!);
   const members = new Map<string, boolean>();
-  if (anyExisting) {
-    const { rows } = await client.query<{ contact_id: string; unsubscribed: boolean }>(LOOKUP_MEMBERSHIPS, [audienceId, ids]);
+  // Only contacts that existed before this batch can already be members.
+  if (existingIds.length) {
+    const { rows } = await client.query<{ contact_id: string; unsubscribed: boolean }>(LOOKUP_MEMBERSHIPS, [audienceId, existingIds]);
     for (const m of rows) members.set(m.contact_id, m.unsubscribed);
   }
   const added: [string, boolean][] = [];

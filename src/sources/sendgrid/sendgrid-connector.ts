@@ -65,6 +65,7 @@ interface Paged<T> {
 export class SendGridConnector implements SourceConnector {
   readonly http: SendGridHttp;
   readonly perContactTopics = false;
+  readonly listRecordsAreComplete = true;
   private scopeSet: Set<string> | undefined;
   private fieldNames: Map<string, string> | undefined;
   /** Exports started ahead of their reading, by list id ('*' for all contacts). */

@@ -3,6 +3,7 @@ import { emailProblem } from '../../../sources/shared/email.js';
 import type { SourceContact, SourceContactDetails, SourcePage } from '../../../sources/source-types.js';
 import { contactRowProblem, writeContactBatch, type ContactRow } from '../../contacts/contact-bulk-writer.js';
 import { readAhead } from '../read-ahead.js';
+import { SeenEmails } from '../seen-emails.js';
 import type { ImportContext } from '../import-context.js';
 import { ContactEnrichment } from './contact-enrichment.js';
 
@@ -21,6 +22,9 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
   const globalPass = scanned.every((a) => selected.has(a.id));
   const enrichment = new ContactEnrichment(ctx);
   const insertedBefore = ctx.tally.result.imported.contacts ?? 0;
+  // Where a list's records are complete, the pass over everyone only needs the contacts no list
+  // pass of this run wrote. (A resumed run starts with an empty set: it reads them all again.)
+  const seen = globalPass && ctx.connector.listRecordsAreComplete ? new SeenEmails() : null;
 
   const lists = (await ctx.connector.lists()).filter((l) => selected.has(l.sourceId));
   const localIds = await ctx.localIds('audience');
@@ -38,7 +42,8 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
     for await (const page of readAhead(ctx.connector.listMembers(list, mark.after))) {
       const details = enrich ? await enrichment.read(page.items) : new Map<string, SourceContactDetails>();
       await ctx.commit(async (client) => {
-        await writeContacts(ctx, client, enrichment, page, details, audienceId, list.kind === 'audience');
+        const written = await writeContacts(ctx, client, enrichment, page, details, audienceId, list.kind === 'audience');
+        if (seen) for (const email of written) seen.add(email);
         for (const warning of page.warnings ?? []) ctx.tally.error('list', warning, list.name);
         counter.processed += page.items.length;
         mark.after = page.nextCursor;
@@ -48,7 +53,7 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
     if (!mark.done) await ctx.commit(async () => void (mark.done = true));
   }
 
-  if (globalPass) await importUnlistedContacts(ctx, enrichment);
+  if (globalPass) await importUnlistedContacts(ctx, enrichment, seen);
   // Fresh statistics after a large load, so the browse queries are planned for the new sizes
   // at once rather than after autovacuum comes by.
   if ((ctx.tally.result.imported.contacts ?? 0) - insertedBefore >= ANALYZE_AFTER_ROWS) {
@@ -59,10 +64,11 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
 /** Rows a contacts phase must add before it refreshes the tables' planner statistics. */
 const ANALYZE_AFTER_ROWS = 50_000;
 
-async function importUnlistedContacts(ctx: ImportContext, enrichment: ContactEnrichment): Promise<void> {
+async function importUnlistedContacts(ctx: ImportContext, enrichment: ContactEnrichment, seen: SeenEmails | null): Promise<void> {
   const mark = (ctx.checkpoints.global ??= { after: null, done: false });
   if (mark.done) return;
-  for await (const page of readAhead(ctx.connector.globalContacts(mark.after))) {
+  for await (const read of readAhead(ctx.connector.globalContacts(mark.after))) {
+    const page = seen ? { ...read, items: read.items.filter((c) => !seen.has(c.email)) } : read;
     const details = await enrichment.read(page.items);
     await ctx.commit(async (client) => {
       await writeContacts(ctx, client, enrichment, page, details, null, false);
@@ -85,7 +91,7 @@ async function writeContacts(
   details: Map<string, SourceContactDetails>,
   audienceId: string | null,
   perAudience: boolean,
-) {
+): Promise<string[]> {
   const rows: ContactRow[] = [];
   const optOuts: { email: string; details: SourceContactDetails | undefined }[] = [];
   for (const reject of page.rejects ?? []) ctx.tally.error('contact', reject.reason, reject.example);
@@ -121,6 +127,7 @@ async function writeContacts(
     if (ctx.firstReport(email)) ctx.tally.skipped('contact', 'already existed here; merged', email);
   }
   await enrichment.writeTopicOptOuts(client, optOuts);
+  return rows.map((r) => r.email);
 }
 
 /** PostgreSQL text cannot hold NUL; it never means anything in a name. */
