@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { to as copyTo } from 'pg-copy-streams';
+import { copyIn } from '../src/db/copy-in.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { parseEnv, type Env } from '../src/config/env.js';
 import { createLogger } from '../src/logger.js';
@@ -78,12 +79,7 @@ export class BenchContext {
   async copyIn(pool: pg.Pool, sql: string, data: Buffer): Promise<void> {
     const client = await pool.connect();
     try {
-      await new Promise<void>((resolve, reject) => {
-        const stream = client.query(copyFrom(sql));
-        stream.on('error', reject);
-        stream.on('finish', () => resolve());
-        stream.end(data);
-      });
+      await copyIn(client, sql, data);
     } finally {
       client.release();
     }

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { randomFillSync } from 'node:crypto';
 import { v7 } from 'uuid';
-import { encodeContactRows, encodeMembershipRows, jsonText } from './copy-text.js';
+import { copyIn } from '../../db/copy-in.js';
+import { encodeContactRows, encodeMembershipRows } from './copy-text.js';
 
 export interface ContactRow {
   email: string;
@@ -44,7 +44,8 @@ export interface BatchOutcome {
 /** Merges rows that share an email (case variants within one page) so the merge sees each once. */
 export function dedupeByEmail(rows: ContactRow[]): ContactRow[] {
   const byEmail = new Map<string, ContactRow>();
-  for (const row of rows) {
+  for (const given of rows) {
+    const row = withoutNul(given);
     const seen = byEmail.get(row.email);
     if (!seen) {
       byEmail.set(row.email, row);
@@ -107,6 +108,22 @@ function uuidv7(): string {
   return v7({ random });
 }
 
+/** PostgreSQL text (and jsonb) cannot hold NUL, and it never means anything in a contact: dropped. */
+function withoutNul(row: ContactRow): ContactRow {
+  const clean = (v: string) => (v.includes('\0') ? v.replaceAll('\0', '') : v);
+  const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\0');
+  let found = hasNul(row.emailDisplay) || hasNul(row.firstName) || hasNul(row.lastName);
+  for (const key in row.customFields) found ||= hasNul(row.customFields[key]);
+  if (!found) return row;
+  return {
+    ...row,
+    emailDisplay: clean(row.emailDisplay),
+    firstName: row.firstName === null ? null : clean(row.firstName),
+    lastName: row.lastName === null ? null : clean(row.lastName),
+    customFields: Object.fromEntries(Object.entries(row.customFields).map(([k, v]) => [k, typeof v === 'string' ? clean(v) : v])),
+  };
+}
+
 interface ExistingContact {
   email: string;
   id: string;
@@ -152,7 +169,7 @@ export async function writeContactBatch(
     if (had.preexisting) outcome.preexisting.push(row.email);
     if (wouldChange(had, row)) changed.push([had.id, row]);
   }
-  if (fresh.length) await copyInto(client, COPY_CONTACTS, encodeContactRows(organizationId, fresh));
+  if (fresh.length) await copyIn(client, COPY_CONTACTS, encodeContactRows(organizationId, fresh));
   if (changed.length) {
     await client.query(UPDATE_CHANGED, [
       organizationId,
@@ -160,7 +177,7 @@ export async function writeContactBatch(
       changed.map(([, r]) => r.firstName),
       changed.map(([, r]) => r.lastName),
       changed.map(([, r]) => r.unsubscribed),
-      changed.map(([, r]) => jsonText(r.customFields)),
+      changed.map(([, r]) => JSON.stringify(r.customFields)),
     ]);
   }
   outcome.inserted = fresh.length;
@@ -194,7 +211,7 @@ async function writeMemberships(
     if (was === undefined) added.push([id, row.audienceUnsubscribed]);
     else if (row.audienceUnsubscribed && !was) optedOut.push(id);
   });
-  if (added.length) await copyInto(client, COPY_MEMBERSHIPS, encodeMembershipRows(audienceId, organizationId, added));
+  if (added.length) await copyIn(client, COPY_MEMBERSHIPS, encodeMembershipRows(audienceId, organizationId, added));
   if (optedOut.length) await client.query(OPT_OUT_MEMBERSHIPS, [audienceId, optedOut]);
   return added.length;
 }
@@ -212,12 +229,3 @@ function wouldChange(had: ExistingContact, row: ContactRow): boolean {
 
 const sameJsonValue = (stored: unknown, incoming: unknown) =>
   stored === incoming || (typeof incoming === 'object' && JSON.stringify(stored) === JSON.stringify(incoming));
-
-function copyInto(client: pg.PoolClient, sql: string, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stream = client.query(copyFrom(sql));
-    stream.on('error', reject);
-    stream.on('finish', () => resolve());
-    stream.end(data);
-  });
-}

@@ -2,12 +2,12 @@ import type { ContactRow } from './contact-bulk-writer.js';
 
 /**
  * PostgreSQL COPY text format: tab-separated columns, one row per line, `\N` for null, and
- * backslash escapes for backslash, tab, newline and carriage return. NUL cannot be stored in
- * PostgreSQL text at all, so it is dropped here.
+ * backslash escapes for backslash, tab, newline and carriage return. (Rows reach here without
+ * NUL, which PostgreSQL text cannot hold: see contact-bulk-writer.ts.)
  */
-const SPECIAL = /[\\\t\n\r\0]/;
-const SPECIALS = /[\\\t\n\r\0]/g;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '' };
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 export function copyValue(value: string | null): string {
   if (value === null) return '\\N';
@@ -21,7 +21,7 @@ export function encodeContactRows(organizationId: string, rows: [string, Contact
   for (const [id, r] of rows) {
     text += `${id}\t${org}\t${copyValue(r.email)}\t${copyValue(r.emailDisplay)}\t${copyValue(r.firstName)}\t${copyValue(r.lastName)}\t${
       r.unsubscribed ? 't' : 'f'
-    }\t${copyValue(jsonText(r.customFields))}\n`;
+    }\t${copyValue(JSON.stringify(r.customFields))}\n`;
   }
   return Buffer.from(text, 'utf8');
 }
@@ -32,10 +32,4 @@ export function encodeMembershipRows(audienceId: string, organizationId: string,
   let text = '';
   for (const [id, unsubscribed] of rows) text += `${prefix}${id}\t${unsubscribed ? 't' : 'f'}\n`;
   return Buffer.from(text, 'utf8');
-}
-
-/** JSON for a jsonb column: jsonb rejects the \u0000 escape, so NULs in strings are dropped first. */
-export function jsonText(fields: Record<string, unknown>): string {
-  const json = JSON.stringify(fields);
-  return json.includes('\\u0000') ? JSON.stringify(fields, (_k, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '') : v)) : json;
 }

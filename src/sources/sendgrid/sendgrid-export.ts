@@ -160,17 +160,15 @@ async function* decoded(body: Readable): AsyncGenerator<Buffer> {
   const first = await chunks.next();
   if (first.done) return;
   const head = Buffer.from(first.value as Uint8Array);
-  if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
+  const whole = (async function* () {
     yield head;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
+  })();
+  if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
+    yield* whole;
     return;
   }
-  const rest = Readable.from(
-    (async function* () {
-      yield head;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
-    })(),
-  );
+  const rest = Readable.from(whole);
   const gunzip = createGunzip({ chunkSize: DECODE_CHUNK_BYTES });
   const done = pipeline(rest, gunzip).catch((err: Error) => gunzip.destroy(err));
   yield* gunzip;

@@ -8,7 +8,7 @@ export function coerceFieldValue(value: PropertyValue, type: ResolvedFieldMappin
   if (value === null || value === '') return null;
   switch (type) {
     case 'string':
-      return String(value).replaceAll('\0', ''); // PostgreSQL text cannot hold NUL
+      return String(value);
     case 'number': {
       const n = typeof value === 'number' ? value : Number(String(value).trim());
       return Number.isFinite(n) ? n : undefined;

@@ -106,8 +106,8 @@ async function writeContacts(
     const row: ContactRow = {
       email: c.email,
       emailDisplay: c.emailOriginal.trim(),
-      firstName: withoutNul(c.firstName),
-      lastName: withoutNul(c.lastName),
+      firstName: c.firstName,
+      lastName: c.lastName,
       unsubscribed: perAudience ? false : c.unsubscribed,
       audienceUnsubscribed: perAudience ? c.unsubscribed : false,
       customFields: enrichment.fieldValues(c, d),
@@ -129,6 +129,3 @@ async function writeContacts(
   await enrichment.writeTopicOptOuts(client, optOuts);
   return rows.map((r) => r.email);
 }
-
-/** PostgreSQL text cannot hold NUL; it never means anything in a name. */
-const withoutNul = (value: string | null) => (value?.includes('\0') ? value.replaceAll('\0', '') : value);
