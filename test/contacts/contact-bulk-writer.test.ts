@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { useDatabaseWithPool } from '../support/test-database.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { contactRowProblem, writeContactBatch, type ContactRow } from '../../src/modules/contacts/contact-bulk-writer.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-});
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+const env = useDatabaseWithPool();
 
 const row = (email: string, over: Partial<ContactRow> = {}): ContactRow => ({
   email: email.toLowerCase(),
@@ -27,14 +17,14 @@ const row = (email: string, over: Partial<ContactRow> = {}): ContactRow => ({
 });
 
 async function orgWithAudience() {
-  const { org } = await createOrgWithKey(db);
+  const { org } = await createOrgWithKey(env.db);
   const audienceId = `aud_${org.id}`;
-  await db.query('insert into audiences (id, organization_id, name) values ($1, $2, $3)', [audienceId, org.id, 'Newsletter']);
+  await env.db.query('insert into audiences (id, organization_id, name) values ($1, $2, $3)', [audienceId, org.id, 'Newsletter']);
   return { organizationId: org.id, audienceId };
 }
 
 async function write(organizationId: string, rows: ContactRow[], audienceId: string | null = null, since = new Date(0)) {
-  const client = await pool.connect();
+  const client = await env.pool.connect();
   try {
     await client.query('begin');
     const outcome = await writeContactBatch(client, organizationId, rows, audienceId, since);
@@ -46,9 +36,9 @@ async function write(organizationId: string, rows: ContactRow[], audienceId: str
 }
 
 const contactsOf = (organizationId: string) =>
-  db.query('select email, email_display, first_name, last_name, unsubscribed, custom_fields from contacts where organization_id = $1 order by email', [organizationId]);
+  env.db.query('select email, email_display, first_name, last_name, unsubscribed, custom_fields from contacts where organization_id = $1 order by email', [organizationId]);
 const writtenSince = async (xid: string) =>
-  Number((await db.query(`select (select count(*) from contacts where xmin::text::bigint > $1::bigint % 4294967296)
+  Number((await env.db.query(`select (select count(*) from contacts where xmin::text::bigint > $1::bigint % 4294967296)
      + (select count(*) from audience_members where xmin::text::bigint > $1::bigint % 4294967296) as n`, [xid]))[0]!.n);
 
 describe('writeContactBatch', () => {
@@ -64,7 +54,7 @@ describe('writeContactBatch', () => {
       { email: 'ann@example.com', email_display: 'Ann@Example.com', first_name: 'Ann', last_name: 'Lee', unsubscribed: false, custom_fields: { plan: 'pro' } },
       { email: 'bob@example.com', email_display: 'bob@example.com', first_name: null, last_name: null, unsubscribed: false, custom_fields: {} },
     ]);
-    const members = await db.query('select c.email, m.unsubscribed from audience_members m join contacts c on c.id = m.contact_id where m.audience_id = $1 order by c.email', [audienceId]);
+    const members = await env.db.query('select c.email, m.unsubscribed from audience_members m join contacts c on c.id = m.contact_id where m.audience_id = $1 order by c.email', [audienceId]);
     expect(members).toEqual([{ email: 'ann@example.com', unsubscribed: false }, { email: 'bob@example.com', unsubscribed: true }]);
   });
 
@@ -72,7 +62,7 @@ describe('writeContactBatch', () => {
     const { organizationId, audienceId } = await orgWithAudience();
     const first = [row('a@example.com', { firstName: 'A', customFields: { n: 1 } }), row('b@example.com')];
     await write(organizationId, first, audienceId);
-    const [{ xid }] = (await db.query<{ xid: string }>('select pg_current_xact_id()::text as xid')) as [{ xid: string }];
+    const [{ xid }] = (await env.db.query<{ xid: string }>('select pg_current_xact_id()::text as xid')) as [{ xid: string }];
 
     const again = await write(organizationId, first, audienceId);
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, membershipsAdded: 0 });
@@ -88,13 +78,13 @@ describe('writeContactBatch', () => {
       { email: 'a@example.com', email_display: 'a@example.com', first_name: 'A', last_name: null, unsubscribed: false, custom_fields: { n: 1, city: 'Berlin' } },
       { email: 'b@example.com', email_display: 'b@example.com', first_name: null, last_name: 'Bee', unsubscribed: true, custom_fields: {} },
     ]);
-    expect(await db.query('select unsubscribed from audience_members where audience_id = $1 order by unsubscribed', [audienceId])).toEqual([
+    expect(await env.db.query('select unsubscribed from audience_members where audience_id = $1 order by unsubscribed', [audienceId])).toEqual([
       { unsubscribed: false },
       { unsubscribed: true },
     ]);
     // An opt-out is never taken back by a later import.
     await write(organizationId, [row('b@example.com', { unsubscribed: false })], audienceId);
-    expect((await db.query('select unsubscribed from contacts where email = $1 and organization_id = $2', ['b@example.com', organizationId]))[0]).toEqual({ unsubscribed: true });
+    expect((await env.db.query('select unsubscribed from contacts where email = $1 and organization_id = $2', ['b@example.com', organizationId]))[0]).toEqual({ unsubscribed: true });
   });
 
   it('reports contacts that existed before the import began', async () => {
@@ -121,9 +111,9 @@ describe('writeContactBatch', () => {
     const one = await orgWithAudience();
     const two = await orgWithAudience();
     await write(one.organizationId, [row('y@example.com')]);
-    const [{ id }] = (await db.query<{ id: string }>('select id from contacts where organization_id = $1', [one.organizationId])) as [{ id: string }];
+    const [{ id }] = (await env.db.query<{ id: string }>('select id from contacts where organization_id = $1', [one.organizationId])) as [{ id: string }];
     await expect(
-      db.query('insert into audience_members (audience_id, organization_id, contact_id) values ($1, $2, $3)', [two.audienceId, two.organizationId, id]),
+      env.db.query('insert into audience_members (audience_id, organization_id, contact_id) values ($1, $2, $3)', [two.audienceId, two.organizationId, id]),
     ).rejects.toThrow(/audience_members_contact_fkey/);
   });
 });

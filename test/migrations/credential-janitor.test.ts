@@ -1,27 +1,16 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { useDatabaseWithPool } from '../support/test-database.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { parseEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logger.js';
 import { handleCredentialJanitor } from '../../workers/handlers/credential-janitor.js';
 import type { WorkerServices } from '../../workers/worker-runtime.js';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-});
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+const database = useDatabaseWithPool();
 
 describe('the credential janitor', () => {
   it('wipes sealed credentials of failed jobs past the retention period, and only those', async () => {
-    const { org } = await createOrgWithKey(db);
+    const { org } = await createOrgWithKey(database.db);
     const sealed = JSON.stringify({ v: 1, alg: 'AES-256-GCM', kek: 'local', iv: 'x', tag: 'y', ciphertext: 'z' });
     const rows: [string, string, string][] = [
       ['mig_old_failed', 'failed', '200 hours'],
@@ -29,16 +18,16 @@ describe('the credential janitor', () => {
       ['mig_old_ready', 'ready_for_review', '200 hours'],
     ];
     for (const [id, status, age] of rows) {
-      await db.query(
+      await database.db.query(
         `insert into migration_jobs (id, organization_id, source, status, sealed_credential, completed_at, updated_at)
          values ($1, $2, 'resend', $3, $4, now() - $5::interval, now() - $5::interval)`,
         [id, org.id, status, sealed, age],
       );
     }
     const env = parseEnv({ CREDENTIAL_RETENTION_HOURS: '168' });
-    const services = { pool, env, logger: createLogger('silent', 'test') } as unknown as WorkerServices;
+    const services = { pool: database.pool, env, logger: createLogger('silent', 'test') } as unknown as WorkerServices;
     await handleCredentialJanitor({}, {} as never, services);
-    const left = await db.query<{ id: string; wiped: boolean }>(
+    const left = await database.db.query<{ id: string; wiped: boolean }>(
       `select id, sealed_credential is null as wiped from migration_jobs where organization_id = $1 order by id`, [org.id]);
     expect(left).toEqual([
       { id: 'mig_new_failed', wiped: false },

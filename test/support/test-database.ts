@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { initOrm } from '../../src/db/orm.js';
 import { migrateWithLock } from '../../src/db/migrate.js';
@@ -48,4 +48,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await a.end();
     },
   };
+}
+
+/**
+ * A database of its own for a test file plus a plain pool on it (for code that takes a pg pool
+ * or client), made before the file's tests and removed after them.
+ */
+export function useDatabaseWithPool(): { db: TestDatabase; pool: pg.Pool } {
+  const env = {} as { db: TestDatabase; pool: pg.Pool };
+  beforeAll(async () => {
+    env.db = await createTestDatabase();
+    env.pool = new pg.Pool({ connectionString: env.db.url, max: 2 });
+  });
+  afterAll(async () => {
+    await env.pool?.end();
+    await env.db?.drop();
+  });
+  return env;
 }
