@@ -6,6 +6,9 @@ import type { Logger } from './logger.js';
 import { createCredentialSealer, type CredentialSealer } from './modules/credentials/credential-sealer.js';
 import { ProgressHub } from './modules/progress/progress-hub.js';
 import { progressReader } from './modules/progress/progress.repository.js';
+import { NotificationListener } from './db/notification-listener.js';
+import { KeyRevocations } from './modules/api-keys/key-revocations.js';
+import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 
 /** Long-lived, per-process dependencies handed to the HTTP layer and the service layer. */
 export interface AppServices {
@@ -15,7 +18,11 @@ export interface AppServices {
   logger: Logger;
   sealer: CredentialSealer;
   progress: ProgressHub;
-  /** Plain pg pool for the few raw-SQL paths (webhook event fan-out). */
+  /** Ends sockets and subscriptions of a key the moment it is revoked, on any API process. */
+  revocations: KeyRevocations;
+  /** Request limits per client address and per API key, counted in PostgreSQL for every process. */
+  rateLimits: RateLimits;
+  /** Plain pg pool for the raw-SQL paths (rate limits, idempotency keys, webhook fan-out). */
   pool: pg.Pool;
 }
 
@@ -26,10 +33,13 @@ export async function createAppServices(
   logger: Logger,
 ): Promise<AppServices & { close(): Promise<void> }> {
   const jobs = await JobQueue.connect(env.DATABASE_URL, logger);
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3 });
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6 });
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
-  const progress = new ProgressHub(env.DATABASE_URL, progressReader(orm), logger);
-  await progress.start();
+  const listener = new NotificationListener(env.DATABASE_URL, logger, 'migrate-listener');
+  const progress = new ProgressHub(listener, progressReader(orm), logger);
+  const revocations = new KeyRevocations(listener, pool, logger);
+  await listener.start();
+  const rateLimits = createRateLimits({ env, pool, logger });
   return {
     env,
     orm,
@@ -37,9 +47,11 @@ export async function createAppServices(
     logger,
     sealer: createCredentialSealer(env),
     progress,
+    revocations,
+    rateLimits,
     pool,
     async close() {
-      await progress.stop();
+      await listener.stop();
       await jobs.stop();
       await pool.end();
     },

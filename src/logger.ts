@@ -1,6 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
+
+/** The request being served, so every log line written on its behalf names it. */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
 /**
  * Structured JSON logs. Credential-bearing fields are redacted by name as a second line of
@@ -10,6 +14,10 @@ export function createLogger(level: string, name: string): Logger {
   return pino({
     name,
     level,
+    mixin: () => {
+      const scope = requestScope.getStore();
+      return scope ? { requestId: scope.requestId } : {};
+    },
     redact: {
       paths: [
         'credential',

@@ -32,6 +32,17 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(100).default(5000),
+  /** Parse-time limits, checked before validation so a huge document costs almost nothing. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
+  GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(10).default(500),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  /** Comma-separated origins allowed by CORS (REST and GraphQL alike); unset: no CORS headers. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), z.url()])))
+    .default([]),
   GRAPHIQL: boolean.optional(),
 
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -52,6 +63,16 @@ const EnvSchema = z.object({
 
   /** Allow webhook endpoints on loopback and private addresses (tests, local development). */
   WEBHOOK_ALLOW_PRIVATE: boolean.default(false),
+
+  /** Rate limits, counted in PostgreSQL so every API process shares them; 0 disables a limit. */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(1200),
+  /** Counted before authentication, so it also bounds unauthenticated traffic. */
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(2400),
+  /** Behind a proxy: the client address is the first X-Forwarded-For entry. */
+  TRUST_PROXY: boolean.default(false),
+  /** How long a POST's Idempotency-Key and its stored response are kept. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
 
   /** `npm run demo`: where the sample Resend account is served. */
   DEMO_RESEND_PORT: z.coerce.number().int().min(1024).max(65535).default(4010),

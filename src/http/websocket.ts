@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Yoga } from './yoga.js';
 import type { AppServices } from '../app-services.js';
+import { AppError } from '../errors/app-error.js';
+import { peerAddress } from './rate-limit.js';
 import {
   authenticateApiKey,
   bearerToken,
@@ -15,6 +17,12 @@ type EnvelopedRoot = {
   subscribe: (args: ExecutionArgs) => unknown;
 };
 
+/** Close codes graphql-ws clients treat as final: they do not reconnect with the same key. */
+const CLOSE_UNAUTHORIZED = 4401;
+const CLOSE_FORBIDDEN = 4403;
+/** graphql-ws clients may retry this one later, with their backoff. */
+const CLOSE_TOO_MANY = 4429;
+
 /** Reads the key from connection_init: `{ authorization: "Bearer …" }` or `{ apiKey: "…" }`. */
 function keyFromConnectionParams(params: Record<string, unknown> | undefined): string | null {
   if (!params) return null;
@@ -24,48 +32,82 @@ function keyFromConnectionParams(params: Record<string, unknown> | undefined): s
   return typeof header === 'string' ? bearerToken(header) : null;
 }
 
-/** graphql-ws on the same path as HTTP GraphQL, running yoga's envelop so its plugins apply. */
+interface SocketState {
+  auth: AuthContext;
+  untrack: () => void;
+}
+
+/**
+ * graphql-ws on the same path as HTTP GraphQL, running yoga's envelop so its plugins (limits,
+ * guards, cost) apply. The key is checked again for every operation, and its revocation closes
+ * the socket at once; a bad operation is answered with its errors and never closes the socket.
+ */
 export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: AppServices) {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-  const authBySocket = new WeakMap<object, AuthContext>();
+  const { env, logger, revocations, rateLimits } = services;
+  // The same bound as an HTTP body: ws would otherwise accept 100 MiB messages.
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: env.MAX_BODY_BYTES });
+  const sockets = new WeakMap<WebSocket, SocketState>();
 
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onConnect: async (ctx) => {
-        const auth = await authenticateApiKey(
-          services.orm.em.fork(),
-          keyFromConnectionParams(ctx.connectionParams),
-        );
-        if (!auth) {
-          // 4401 is final for graphql-ws clients: they do not retry a bad key.
-          ctx.extra.socket.close(4401, 'Unauthorized: missing or invalid API key');
+        const socket = ctx.extra.socket;
+        const request = ctx.extra.request;
+        const forwardedFor = request.headers['x-forwarded-for'];
+        const address = peerAddress(Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor, request.socket.remoteAddress, env.TRUST_PROXY);
+        if (!(await rateLimits.consume('address', address)).allowed) {
+          socket.close(CLOSE_TOO_MANY, 'Too many requests from this address; retry later');
           return false;
         }
-        authBySocket.set(ctx.extra.socket, auth);
+        const auth = await authenticateApiKey(services.orm.em.fork(), keyFromConnectionParams(ctx.connectionParams));
+        if (!auth) {
+          socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: missing or invalid API key');
+          return false;
+        }
+        const untrack = revocations.track(auth.apiKeyId, () => socket.close(CLOSE_FORBIDDEN, 'Forbidden: the API key was revoked'));
+        sockets.set(socket, { auth, untrack });
+        socket.once('close', untrack);
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const wsAuth = authBySocket.get(ctx.extra.socket) ?? null;
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          wsAuth,
-        });
-        const args: ExecutionArgs = {
-          schema,
-          operationName: payload.operationName,
-          document: parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
-        return args;
+        const socket = ctx.extra.socket;
+        const state = sockets.get(socket);
+        try {
+          // Authorized against the key's state now, not at connection time.
+          if (!state || !(await revocations.isActive(state.auth.apiKeyId))) {
+            state?.untrack();
+            socket.close(CLOSE_FORBIDDEN, 'Forbidden: the API key was revoked');
+            return [new AppError('unauthorized', 'The API key was revoked')];
+          }
+          const limit = await rateLimits.consume('key', state.auth.apiKeyId);
+          if (!limit.allowed) {
+            return [new AppError('rate_limited', `Rate limit of ${limit.limit} operations exceeded for this API key; retry in ${Math.max(1, limit.resetSeconds)} s`)];
+          }
+          const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket,
+            params: payload,
+            auth: state.auth,
+          });
+          const document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
+          return {
+            schema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          } satisfies ExecutionArgs;
+        } catch (err) {
+          if (err instanceof GraphQLError) return [new GraphQLError(err.message, { extensions: { code: err.extensions.code } })];
+          logger.error({ err }, 'graphql-ws operation failed before execution');
+          return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+        }
       },
     },
     wss,

@@ -1,40 +1,24 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { GraphQLError, ValidationContext } from 'graphql';
+import { GraphQLError, type ExecutionResult, type ValidationContext } from 'graphql';
 import { schema } from '../graphql/schema.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import type { AppServices } from '../app-services.js';
-import {
-  authenticateApiKey,
-  bearerToken,
-  type AuthContext,
-} from '../modules/api-keys/api-key.service.js';
+import { authenticateApiKey, bearerToken, type AuthContext } from '../modules/api-keys/api-key.service.js';
+import { useRequestGuards } from '../graphql/request-guards.js';
 
-/** Set on the server context by the WebSocket layer, which authenticates in connection_init. */
+/**
+ * Set by the transport: the HTTP layer authenticates once per request (and the REST shim passes
+ * the same identity on), the WebSocket layer per operation.
+ */
 export interface ServerContext {
-  wsAuth?: AuthContext | null;
+  auth?: AuthContext | null;
+  requestId?: string;
 }
 
 export type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
-/**
- * Invalid operations (armor's depth/cost limits, unknown fields) answer 400 for every Accept
- * header; yoga's default keeps 200 for `application/json`, which hides a client error.
- */
-function validationFailuresAre400(): Plugin {
-  return {
-    onValidate: () => ({ valid, result }) => {
-      if (valid) return;
-      for (const error of result) {
-        const extensions = error.extensions as Record<string, unknown>;
-        extensions.code ??= 'GRAPHQL_VALIDATION_FAILED';
-        extensions.http = { ...(extensions.http as object), spec: false, status: 400 };
-      }
-    },
-  };
-}
-
-/** Armor rejections become validation errors (not thrown), so they get a code and a 400. */
+/** Armor's cost rejection becomes a validation error (not thrown), so it gets a code and a 400. */
 const reportRejection = {
   propagateOnRejection: false,
   onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
@@ -47,13 +31,43 @@ function logFields(args: unknown[]) {
   return { ...(err ? { err } : {}), ...(rest.length ? { details: rest } : {}) };
 }
 
+function isExecutionResult(value: unknown): value is ExecutionResult {
+  return !!value && typeof value === 'object' && !(Symbol.asyncIterator in value);
+}
+
+/**
+ * The last word on errors before they are written: each names the request it belongs to (as
+ * the logs do), and a document refused by the parse-time guards is a 400 for every Accept
+ * header (yoga would answer a parse failure 200 to `application/json`).
+ */
+function finalErrors(): Plugin<GraphQLContext> {
+  return {
+    onResultProcess({ result, setResult, serverContext }) {
+      if (!isExecutionResult(result) || !result.errors?.length) return;
+      const requestId = (serverContext as ServerContext | undefined)?.requestId;
+      setResult({
+        ...result,
+        errors: result.errors.map((e) => {
+          const { limit, ...extensions } = e.extensions as Record<string, unknown>;
+          if (limit) extensions.http = { status: 400 };
+          if (requestId) extensions.requestId = requestId;
+          return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions });
+        }),
+      });
+    },
+  };
+}
+
 export function createGraphQLServer(services: AppServices): Yoga {
   const { env, orm, logger } = services;
+  const production = env.NODE_ENV === 'production';
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: env.GRAPHIQL ?? env.NODE_ENV === 'development',
+    // CORS is the HTTP layer's, one rule for REST and GraphQL.
+    cors: false,
     // Unexpected errors are masked; AppError (a GraphQLError with a code) passes through.
     maskedErrors: true,
     logging: {
@@ -63,21 +77,32 @@ export function createGraphQLServer(services: AppServices): Yoga {
       error: (...args) => logger.error(logFields(args), 'graphql'),
     },
     plugins: [
-      EnvelopArmorPlugin({
-        maxDepth: { n: env.GRAPHQL_MAX_DEPTH, ...reportRejection },
-        costLimit: { maxCost: env.GRAPHQL_MAX_COST, ...reportRejection },
-        maxAliases: { n: 30, ...reportRejection },
-        maxDirectives: { n: 50, ...reportRejection },
-        maxTokens: { n: 2000, ...reportRejection },
-        blockFieldSuggestion: { enabled: env.NODE_ENV === 'production' },
+      useRequestGuards({
+        production,
+        limits: {
+          maxTokens: env.GRAPHQL_MAX_TOKENS,
+          maxFields: env.GRAPHQL_MAX_FIELDS,
+          maxAliases: env.GRAPHQL_MAX_ALIASES,
+          maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+          maxDepth: env.GRAPHQL_MAX_DEPTH,
+        },
       }),
-      validationFailuresAre400(),
+      // Size limits are enforced before validation by the guards; armor adds the cost limit.
+      EnvelopArmorPlugin({
+        costLimit: { maxCost: env.GRAPHQL_MAX_COST, ...reportRejection },
+        maxDepth: { enabled: false },
+        maxAliases: { enabled: false },
+        maxDirectives: { enabled: false },
+        maxTokens: { enabled: false },
+        blockFieldSuggestion: { enabled: false },
+      }),
+      finalErrors(),
     ],
     context: async (initial) => {
       const em = orm.em.fork();
       const auth =
-        initial.wsAuth !== undefined
-          ? initial.wsAuth
+        initial.auth !== undefined
+          ? initial.auth
           : await authenticateApiKey(em, bearerToken(initial.request.headers.get('authorization')));
       return { em, auth, services };
     },

@@ -1,3 +1,5 @@
+import { cleanText } from '../errors/message-text.js';
+
 /**
  * What every source connector yields: provider-neutral records. Nothing outside
  * src/sources/<provider> knows a provider's wire format.
@@ -136,7 +138,8 @@ export class SourceError extends Error {
     message: string,
     readonly details: { endpoint?: string; status?: number; providerCode?: string } = {},
   ) {
-    super(message);
+    // Messages end up in error_message, logs and webhooks: one clean line, whatever the provider sent.
+    super(cleanText(message, 500));
     this.name = 'SourceError';
   }
 }

@@ -39,7 +39,7 @@ describe('bad requests get a clear 4xx, never a stack trace', () => {
     const res = await post(JSON.stringify({ query: `{ viewer { scope } } #${'x'.repeat(8000)}` }));
     expect(res.status).toBe(413);
     expect(res.json).toEqual({
-      error: { code: 'payload_too_large', message: expect.stringContaining('4096') },
+      error: { code: 'payload_too_large', message: expect.stringContaining('4096'), request_id: expect.any(String) },
     });
   });
 
@@ -60,7 +60,7 @@ describe('bad requests get a clear 4xx, never a stack trace', () => {
   it('unknown route → 404 with the error body', async () => {
     const res = await fetch(`${api.url}/nowhere`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String), request_id: expect.any(String) } });
   });
 });
 

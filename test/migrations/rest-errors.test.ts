@@ -37,7 +37,8 @@ async function jobIn(organizationId: string, status: string, extra: Record<strin
   return id;
 }
 
-const errorBody = (code: string) => ({ error: { code, message: expect.any(String) } });
+// The contract's { code, message }, plus the request id every error body carries.
+const errorBody = (code: string) => ({ error: { code, message: expect.any(String), request_id: expect.stringMatching(/^req_/) } });
 
 describe('every error row of the documented table', () => {
   it('401 unauthorized: missing or unknown API key', async () => {

@@ -128,7 +128,7 @@ describe('migrationProgress over graphql-ws', () => {
     await eventually(async () => watchers.every((w) => w.states.some((s) => s.status === 'importing')), Boolean);
     // Cut every progress LISTEN connection mid-import; the hubs reconnect and re-read.
     const killed = await db.query(
-      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'migrate-progress-listener' and datname = current_database()`,
+      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'migrate-listener' and datname = current_database()`,
     );
     expect(killed.length).toBeGreaterThanOrEqual(2);
     resend.setRateLimit(100);

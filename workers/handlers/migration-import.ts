@@ -28,8 +28,9 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
 
   const controller = new AbortController();
   const stopWatching = watchForCancellation(pool, jobId, 'importing', controller);
+  let credential: string | undefined;
   try {
-    const credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
+    credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
     const connector = createConnector(job.source as KnownSource, credential, env, controller.signal);
     const mediaBaseUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
     const runner = new ImportRunner(pool, { ...toState(job), mediaBaseUrl }, connector);
@@ -51,11 +52,11 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
       logger.info({ jobId }, 'import stopped: job no longer importing');
       return;
     }
-    if (err instanceof SourceError) logger.warn({ jobId, err: err.message }, 'import failed');
+    if (err instanceof SourceError) logger.warn({ jobId, err: describeFailure(err, credential) }, 'import failed');
     else logger.error({ jobId, err }, 'import failed unexpectedly');
     const failed = await transitionJob(pool, job, ['importing'], {
       status: 'failed',
-      error_message: describeFailure(err),
+      error_message: describeFailure(err, credential),
       failed_phase: 'import',
       completed_at: new Date(),
     });

@@ -18,8 +18,9 @@ export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: st
 
   const controller = new AbortController();
   const stopWatching = watchForCancellation(pool, jobId, 'scanning', controller);
+  let credential: string | undefined;
   try {
-    const credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
+    credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
     const connector = createConnector(job.source as KnownSource, credential, env, controller.signal);
     const scan = await connector.scan();
     if (await transitionJob(pool, job, ['scanning'], { status: 'ready_for_review', scan_result: scan })) {
@@ -28,10 +29,10 @@ export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: st
     logger.info({ jobId, domains: scan.domains.length, audiences: scan.audiences.length }, 'scan completed');
   } catch (err) {
     if (controller.signal.aborted) return; // cancelled: the API already marked the job failed
-    logger.warn({ jobId, err: describeFailure(err) }, 'scan failed');
+    logger.warn({ jobId, err: describeFailure(err, credential) }, 'scan failed');
     const failed = await transitionJob(pool, job, ['scanning'], {
       status: 'failed',
-      error_message: describeFailure(err),
+      error_message: describeFailure(err, credential),
       failed_phase: 'scan',
       completed_at: new Date(),
     });

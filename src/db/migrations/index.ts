@@ -4,6 +4,8 @@ import { Migration0003Content } from './0003-content.js';
 import { Migration0004ProgressAndWebhooks } from './0004-progress-and-webhooks.js';
 import { Migration0005Media } from './0005-media.js';
 import { Migration0006BulkLoadKeys } from './0006-bulk-load-keys.js';
+import { Migration0007KeyRevocationNotify } from './0007-key-revocation-notify.js';
+import { Migration0008RateLimitsAndIdempotency } from './0008-rate-limits-and-idempotency.js';
 
 /** Every schema migration, in order. New ones are appended, never edited once released. */
 export const migrationsList = [
@@ -13,4 +15,6 @@ export const migrationsList = [
   { name: '0004-progress-and-webhooks', class: Migration0004ProgressAndWebhooks },
   { name: '0005-media', class: Migration0005Media },
   { name: '0006-bulk-load-keys', class: Migration0006BulkLoadKeys },
+  { name: '0007-key-revocation-notify', class: Migration0007KeyRevocationNotify },
+  { name: '0008-rate-limits-and-idempotency', class: Migration0008RateLimitsAndIdempotency },
 ];

@@ -1,6 +1,8 @@
 import { print } from 'graphql';
+import type { Context } from 'hono';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Yoga } from '../yoga.js';
+import type { HttpEnv } from '../http-context.js';
 import { ERROR_HTTP_STATUS, isErrorCode, type ErrorCode } from '../../errors/app-error.js';
 
 export type OperationOutcome<T> =
@@ -13,25 +15,25 @@ interface GraphQLBody<T> {
 }
 
 /**
- * Runs a typed operation through yoga in-process, with the caller's Authorization header, so
- * REST gets exactly GraphQL's auth, validation and limits. Errors come back in the shared
+ * Runs a typed operation through yoga in-process as the caller already authenticated by the
+ * HTTP layer, so REST gets exactly GraphQL's rules and limits. Errors come back in the shared
  * vocabulary: a GraphQL input error (wrong variable type, unknown field) is a validation_error.
  */
 export async function executeOperation<TData, TVars>(
   yoga: Yoga,
-  authorization: string | undefined,
+  c: Context<HttpEnv>,
   document: TypedDocumentNode<TData, TVars>,
   variables: TVars,
 ): Promise<OperationOutcome<TData>> {
-  const response = await yoga.fetch('http://in-process/graphql', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json',
-      ...(authorization ? { authorization } : {}),
+  const response = await yoga.fetch(
+    'http://in-process/graphql',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: print(document), variables }),
     },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
+    { auth: c.get('auth'), requestId: c.get('requestId') },
+  );
   const body = (await response.json()) as GraphQLBody<TData>;
   const error = body.errors?.[0];
   if (!error) return { ok: true, data: body.data as TData };

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { z } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Yoga } from '../yoga.js';
 import { executeOperation, type OperationOutcome } from './graphql-executor.js';
@@ -14,6 +15,8 @@ import {
   type RestMigrationJobFragment,
 } from '../../graphql/generated/operations.js';
 import { restError } from '../rest-errors.js';
+import type { HttpEnv } from '../http-context.js';
+import { describeBodyIssues, nestedTooDeep, restBodies } from './rest-bodies.js';
 
 /** The documented `/v1/migrate` JSON shape of a job, field for field. */
 function toRestJob(job: RestMigrationJobFragment) {
@@ -31,29 +34,39 @@ function toRestJob(job: RestMigrationJobFragment) {
   };
 }
 
-function reply<T>(c: Context, outcome: OperationOutcome<T>, shape: (data: T) => unknown, status = 200) {
+function reply<T>(c: Context<HttpEnv>, outcome: OperationOutcome<T>, shape: (data: T) => unknown, status = 200) {
   if (!outcome.ok) return restError(c, outcome.code, outcome.message);
   return c.json(shape(outcome.data) as object, status as ContentfulStatusCode);
 }
 
-/** Parses an optional JSON object body; anything else is a validation_error, never a 500. */
-async function jsonBody(c: Context): Promise<Record<string, unknown> | Response> {
+/**
+ * Parses a JSON object body (empty means `{}`) against the route's strict schema; anything
+ * else is a validation_error saying what is wrong, never a 500 and never an echo of a value.
+ */
+async function jsonBody<S extends z.ZodType>(c: Context<HttpEnv>, schema: S): Promise<z.infer<S> | Response> {
   const text = await c.req.text();
-  if (!text.trim()) return {};
-  try {
-    const body = JSON.parse(text) as unknown;
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  } catch {
-    return restError(c, 'validation_error', 'Request body must be valid JSON');
+  let body: unknown = {};
+  if (text.trim()) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return restError(c, 'validation_error', 'Request body must be valid JSON');
+    }
   }
-  return restError(c, 'validation_error', 'Request body must be a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    return restError(c, 'validation_error', 'Request body must be a JSON object');
+  }
+  if (nestedTooDeep(body)) return restError(c, 'validation_error', 'Request body is nested too deeply');
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return restError(c, 'validation_error', describeBodyIssues(parsed.error.issues));
+  return parsed.data;
 }
 
 /** `/v1/migrate`: each route runs one GraphQL operation and reshapes it; no rules live here. */
-export function migrateRoutes(yoga: Yoga): Hono {
-  const app = new Hono();
-  const run = <TData, TVars>(c: Context, doc: Parameters<typeof executeOperation<TData, TVars>>[2], vars: TVars) =>
-    executeOperation(yoga, c.req.header('authorization'), doc, vars);
+export function migrateRoutes(yoga: Yoga): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  const run = <TData, TVars>(c: Context<HttpEnv>, doc: Parameters<typeof executeOperation<TData, TVars>>[2], vars: TVars) =>
+    executeOperation(yoga, c, doc, vars);
 
   app.get('/sources', async (c) =>
     reply(c, await run(c, RestMigrationSourcesDocument, {}), (d) => ({
@@ -81,9 +94,9 @@ export function migrateRoutes(yoga: Yoga): Hono {
   });
 
   app.post('/', async (c) => {
-    const body = await jsonBody(c);
+    const body = await jsonBody(c, restBodies.start);
     if (body instanceof Response) return body;
-    const vars = { source: body.source as string | undefined, credential: body.credential as string | undefined };
+    const vars = { source: body.source, credential: body.credential };
     return reply(c, await run(c, RestStartMigrationDocument, vars), (d) => toRestJob(d.startMigration), 201);
   });
 
@@ -92,20 +105,24 @@ export function migrateRoutes(yoga: Yoga): Hono {
   );
 
   app.post('/:id/approve', async (c) => {
-    const body = await jsonBody(c);
+    const body = await jsonBody(c, restBodies.approve);
     if (body instanceof Response) return body;
     const options = (body.options ?? null) as RestApproveMigrationMutationVariables['options'];
     const vars = { id: c.req.param('id'), options };
     return reply(c, await run(c, RestApproveMigrationDocument, vars), (d) => toRestJob(d.approveMigration));
   });
 
-  app.post('/:id/cancel', async (c) =>
-    reply(c, await run(c, RestCancelMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.cancelMigration)),
-  );
+  app.post('/:id/cancel', async (c) => {
+    const body = await jsonBody(c, restBodies.none);
+    if (body instanceof Response) return body;
+    return reply(c, await run(c, RestCancelMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.cancelMigration));
+  });
 
-  app.post('/:id/retry', async (c) =>
-    reply(c, await run(c, RestRetryMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.retryMigration)),
-  );
+  app.post('/:id/retry', async (c) => {
+    const body = await jsonBody(c, restBodies.none);
+    if (body instanceof Response) return body;
+    return reply(c, await run(c, RestRetryMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.retryMigration));
+  });
 
   return app;
 }

@@ -104,7 +104,7 @@ export class BrowseRepository {
   ): Promise<Page<ContactRow>> {
     checkFirst(options.first);
     const after = options.after ?? null;
-    if (after && !UUID.test(after)) throw validationError('after must be a contact id from a previous page');
+    if (after !== null && !UUID.test(after)) throw validationError('after must be a contact id from a previous page');
     if (options.audienceId) {
       const found = await this.em.execute('select 1 from audiences where id = ? and organization_id = ?', [
         options.audienceId,

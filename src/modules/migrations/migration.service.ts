@@ -7,6 +7,7 @@ import type { AuthContext } from '../api-keys/api-key.service.js';
 import { migrationImportJob, migrationScanJob } from '../../jobs/job-definitions.js';
 import { createConnector } from '../../sources/connector-factory.js';
 import { SourceError } from '../../sources/source-types.js';
+import { quoteInput, redactSecret } from '../../errors/message-text.js';
 import { findSource, isKnownSource, type KnownSource } from '../sources/source-catalog.js';
 import { MigrationJob, TERMINAL_STATUSES, type MigrationStatus } from './migration-job.entity.js';
 import { MigrationJobRepository } from './migration-job.repository.js';
@@ -17,11 +18,16 @@ export const CANCELLED_MESSAGE = 'cancelled';
 const NON_TERMINAL: readonly MigrationStatus[] = ['pending', 'scanning', 'ready_for_review', 'importing'];
 
 const startInput = z.object({
-  source: z.string({ error: 'source is required' }).trim().min(1, 'source is required'),
+  source: z
+    .string({ error: (issue) => (issue.input === undefined ? 'source is required' : 'source must be a string') })
+    .trim()
+    .min(1, 'source is required'),
   credential: z
-    .string({ error: 'credential is required' })
+    .string({ error: (issue) => (issue.input === undefined ? 'credential is required' : 'credential must be a string') })
     .min(8, 'credential must be at least 8 characters')
-    .max(4096, 'credential must be at most 4096 characters'),
+    .max(4096, 'credential must be at most 4096 characters')
+    // Provider keys are printable ASCII; anything else cannot travel in an HTTP header.
+    .regex(/^[\x21-\x7e]+$/, 'credential must be printable ASCII, without spaces or control characters'),
 });
 
 /** The lifecycle rules of a migration job, in one place; GraphQL and REST only call these. */
@@ -48,7 +54,7 @@ export class MigrationService {
     let cursorJob: MigrationJob | null = null;
     if (after) {
       cursorJob = await this.jobs.findInOrganization(auth.organizationId, after);
-      if (!cursorJob) throw validationError(`cursor ${after} is not a migration job id from a previous page`);
+      if (!cursorJob) throw validationError(`cursor ${quoteInput(after)} is not a migration job id from a previous page`);
     }
     return this.jobs.page(auth.organizationId, first, cursorJob);
   }
@@ -71,7 +77,8 @@ export class MigrationService {
     try {
       await createConnector(source, parsed.data.credential, this.services.env, AbortSignal.timeout(30_000)).validateCredential();
     } catch (err) {
-      throw this.credentialError(err, descriptor.credentialErrorCode, descriptor.label);
+      const error = this.credentialError(err, descriptor.credentialErrorCode, descriptor.label);
+      throw new AppError(error.code, redactSecret(error.message, parsed.data.credential));
     }
     return { source, credential: parsed.data.credential };
   }
@@ -238,7 +245,7 @@ export class MigrationService {
 
   private enabledSource(source: string): KnownSource {
     if (!isKnownSource(source)) {
-      throw validationError(`source must be one of the supported sources (see GET /v1/migrate/sources); got "${source.slice(0, 40)}"`);
+      throw validationError(`source must be one of the supported sources (see GET /v1/migrate/sources); got ${quoteInput(source)}`);
     }
     if (!findSource(source)?.enabled) {
       throw new AppError('unsupported_source', `source "${source}" is reserved but not supported yet`);

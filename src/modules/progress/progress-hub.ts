@@ -1,11 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import type { Logger } from '../../logger.js';
+import type { NotificationListener } from '../../db/notification-listener.js';
 import { isTerminal, type ProgressState } from './progress-state.js';
 
 export const PROGRESS_CHANNEL = 'migration_progress';
-const LISTENER_APPLICATION_NAME = 'migrate-progress-listener';
-const MAX_BACKOFF_MS = 5_000;
 
 type Reader = (jobIds: string[]) => Promise<ProgressState[]>;
 
@@ -35,30 +32,26 @@ class Slot {
 }
 
 /**
- * The API process's one LISTEN connection, fanned out to its subscribers. The connection is
- * dedicated (not pooled) with TCP keepalive; when it drops, it reconnects with backoff,
- * LISTENs again and re-reads every watched job, so no subscriber misses a transition.
+ * Progress NOTIFYs fanned out to this process's subscribers, from the process's one LISTEN
+ * connection; after a reconnect every watched job is re-read, so no subscriber misses a
+ * transition.
  */
 export class ProgressHub {
-  private client: pg.Client | null = null;
   private readonly slots = new Map<string, Set<Slot>>();
-  private stopped = false;
-  private connecting: Promise<void> | null = null;
-  private connectedBefore = false;
 
   constructor(
-    private readonly databaseUrl: string,
+    listener: NotificationListener,
     private readonly readStates: Reader,
     private readonly logger: Logger,
-  ) {}
-
-  async start(): Promise<void> {
-    await this.connect();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.client?.end().catch(() => {});
+  ) {
+    listener.on(PROGRESS_CHANNEL, (payload) => {
+      try {
+        this.deliver(JSON.parse(payload) as ProgressState);
+      } catch (err) {
+        this.logger.warn({ err }, 'unreadable progress notification');
+      }
+    });
+    listener.onReconnect(() => this.rereadWatched());
   }
 
   /** Yields the job's states from `initial` on, completing after a terminal one. */
@@ -95,55 +88,6 @@ export class ProgressHub {
 
   private deliver(state: ProgressState): void {
     for (const slot of this.slots.get(state.id) ?? []) slot.push(state);
-  }
-
-  private connect(): Promise<void> {
-    this.connecting ??= this.connectWithBackoff().finally(() => {
-      this.connecting = null;
-    });
-    return this.connecting;
-  }
-
-  private async connectWithBackoff(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      const client = new pg.Client({
-        connectionString: this.databaseUrl,
-        keepAlive: true,
-        keepAliveInitialDelayMillis: 10_000,
-        application_name: LISTENER_APPLICATION_NAME,
-      });
-      try {
-        await client.connect();
-        client.on('notification', (msg) => {
-          if (msg.channel !== PROGRESS_CHANNEL || !msg.payload) return;
-          try {
-            this.deliver(JSON.parse(msg.payload) as ProgressState);
-          } catch (err) {
-            this.logger.warn({ err }, 'unreadable progress notification');
-          }
-        });
-        client.on('error', (err) => this.onLost(client, err));
-        client.on('end', () => this.onLost(client, new Error('connection ended')));
-        await client.query(`listen ${PROGRESS_CHANNEL}`);
-        this.client = client;
-        if (this.connectedBefore) await this.rereadWatched();
-        this.connectedBefore = true;
-        return;
-      } catch (err) {
-        await client.end().catch(() => {});
-        const wait = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
-        this.logger.warn({ err: (err as Error).message, retryInMs: Math.round(wait) }, 'progress listener reconnecting');
-        await sleep(wait);
-      }
-    }
-  }
-
-  private onLost(client: pg.Client, err: Error): void {
-    if (this.stopped || this.client !== client) return;
-    this.client = null;
-    this.logger.warn({ err: err.message }, 'progress listener connection lost');
-    client.end().catch(() => {});
-    void this.connect();
   }
 
   /** After a reconnect: what changed while we were not listening reaches every subscriber. */

@@ -43,9 +43,12 @@ builder.subscriptionField('migrationProgress', (t) =>
       const [state] = await progressReader(ctx.services.orm)([String(id)]);
       if (!state || state.organizationId !== auth.organizationId) throw notFound(`Migration job ${id}`);
       const stop = new AbortController();
+      // A revoked key's subscriptions end (over SSE as over WebSocket), whichever process revoked it.
+      const untrack = ctx.services.revocations.track(auth.apiKeyId, () => stop.abort());
       try {
         yield* ctx.services.progress.watch(state, stop.signal);
       } finally {
+        untrack();
         stop.abort();
       }
     },

@@ -5,8 +5,12 @@ import { validationError } from '../../errors/app-error.js';
 /** Whether an address is on the public internet (not loopback, private, link-local, ...). */
 export function isPublicAddress(address: string): boolean {
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible form (::a.b.c.d, which
+    // ipaddr.js calls unicast) both reach the embedded IPv4 address: judge that one.
+    const ipv4Compatible = v6.parts.slice(0, 6).every((part) => part === 0);
+    if (v6.isIPv4MappedAddress() || ipv4Compatible) parsed = ipaddr.fromByteArray(v6.toByteArray().slice(12));
   }
   return parsed.range() === 'unicast';
 }
@@ -24,6 +28,7 @@ export async function assertDeliverableUrl(raw: string, allowPrivate: boolean): 
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw validationError('url must use http or https');
   if (url.username || url.password) throw validationError('url must not contain credentials');
+  if (url.port === '0') throw validationError('url must not use port 0');
   if (allowPrivate) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = ipaddr.isValid(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);

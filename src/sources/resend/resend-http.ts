@@ -1,3 +1,4 @@
+import { cleanText } from '../../errors/message-text.js';
 import { RatePacer } from '../shared/rate-pacer.js';
 import { SourceError } from '../source-types.js';
 import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
@@ -138,8 +139,8 @@ export class ResendHttp {
   }
 
   private mapError(endpoint: string, status: number, body: FlatError): SourceError {
-    const name = body?.name ?? 'unknown';
-    const message = body?.message ?? `HTTP ${status}`;
+    const name = cleanText(body?.name, 60) || 'unknown';
+    const message = cleanText(body?.message) || `HTTP ${status}`;
     const details = { endpoint, status, providerCode: name };
     if (status === 401 && name === 'restricted_api_key') {
       return new SourceError(

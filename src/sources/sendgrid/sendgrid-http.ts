@@ -1,3 +1,4 @@
+import { cleanText } from '../../errors/message-text.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SourceError } from '../source-types.js';
 import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
@@ -142,7 +143,8 @@ export class SendGridHttp {
   }
 
   private mapError(endpoint: string, status: number, body: ErrorBody | null): SourceError {
-    const message = body?.errors?.map((e) => e.message).filter(Boolean).join('; ') || `HTTP ${status}`;
+    const errors = Array.isArray(body?.errors) ? body.errors : [];
+    const message = cleanText(errors.map((e) => cleanText(e?.message)).filter(Boolean).join('; ')) || `HTTP ${status}`;
     const details = { endpoint, status };
     if (status === 401) return new SourceError('invalid_credential', `SendGrid rejected the API key (${message})`, details);
     if (status === 403) return new SourceError('forbidden', `SendGrid ${endpoint}: ${message} (the key lacks a scope)`, details);
