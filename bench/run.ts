@@ -8,8 +8,9 @@ import { rerunScenario } from './scenarios/rerun.js';
 import { progressFanoutScenario } from './scenarios/progress-fanout.js';
 import { ingestScenario } from './scenarios/ingest.js';
 import { memoryScenario } from './scenarios/memory.js';
+import { hostileQueryScenario } from './scenarios/hostile-query.js';
 
-const SCENARIOS: Scenario[] = [ingestScenario, memoryScenario, rateLimitScenario, rerunScenario, progressFanoutScenario];
+const SCENARIOS: Scenario[] = [ingestScenario, memoryScenario, rateLimitScenario, rerunScenario, progressFanoutScenario, hostileQueryScenario];
 
 /** `npm run bench [-- --only <scenario>] [-- --scale <factor>]`: prints figure, baseline, ratio. */
 async function main() {

@@ -104,7 +104,8 @@ describe('webhooks', () => {
     const strict = await startTestApi(env.db);
     try {
       const { key } = await createOrgWithKey(env.db);
-      for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://localhost/x', 'ftp://example.com/x', 'not a url']) {
+      const sneaky = ['http://[::127.0.0.1]/x', 'http://[::ffff:127.0.0.1]/x', 'http://[::10.0.0.1]/x', 'https://93.184.216.34:0/hook'];
+      for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://localhost/x', 'ftp://example.com/x', 'not a url', ...sneaky]) {
         const res = await graphql(strict.url, key, CreateWebhookEndpointDocument, { url, events: ['migration.completed'] });
         expect(errorCode(res), url).toBe('validation_error');
       }
