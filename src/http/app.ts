@@ -32,6 +32,12 @@ function requestIds(): MiddlewareHandler<HttpEnv>[] {
   ];
 }
 
+/** Connection refused, terminated or not accepting connections: a retry may succeed. */
+function isDatabaseUnavailable(err: Error): boolean {
+  const code = (err as Error & { code?: string }).code;
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300'].includes(code ?? '') || /Connection terminated/.test(err.message);
+}
+
 /** Who is calling: the API key behind `Authorization`, looked up once per request. */
 function authentication(services: AppServices): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
@@ -111,6 +117,11 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono<HttpEnv> 
 
   app.notFound((c) => restError(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {
+    if (isDatabaseUnavailable(err)) {
+      logger.warn({ err: err.message, path: c.req.path }, 'database unavailable');
+      c.header('Retry-After', '5');
+      return restError(c, 'service_unavailable', 'The database is unavailable; retry shortly');
+    }
     logger.error({ err, path: c.req.path }, 'unhandled HTTP error');
     return restError(c, 'internal_error', 'Internal server error');
   });

@@ -100,6 +100,27 @@ describe('a revoked key outlives nothing', () => {
     await socket.client.dispose();
   });
 
+  it('ends a subscription over server-sent events when its key is revoked', async () => {
+    const { org, key: adminKey } = await createOrgWithKey(db, 'full_access');
+    const { apiKey, key } = await addKey(db, org.id, 'read_only');
+    await db.query(`insert into migration_jobs (id, organization_id, source, status) values ('mig_ssetest', $1, 'resend', 'importing')`, [org.id]);
+    const res = await fetch(`${apiB.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: 'subscription { migrationProgress(id: "mig_ssetest") { status } }' }),
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('importing')) text += new TextDecoder().decode((await reader.read()).value);
+    await revokeOverHttp(apiA.url, adminKey, apiKey.id);
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    expect(text).toMatch(/event: complete/);
+  });
+
   it('a new socket with a revoked key is refused with 4401', async () => {
     const { org, key: adminKey } = await createOrgWithKey(db, 'full_access');
     const { apiKey, key } = await addKey(db, org.id, 'read_only');
