@@ -21,7 +21,7 @@ async function main() {
   const resend = await startResendEmulator({ account, rateLimit: 10, port: config.DEMO_RESEND_PORT });
 
   const dataDir = path.join(config.DATA_DIR, 'demo');
-  const db = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT + 1 });
+  const db = await startEmbeddedPostgres({ dataDir, port: config.DEMO_PG_PORT });
   const orm = await initOrm({ databaseUrl: db.url, poolMax: 2 });
   await migrateWithLock(orm, db.url);
   const em = orm.em.fork();

@@ -1,7 +1,7 @@
 /**
  * A local Resend API over real HTTP (node:http), serving one generated account. Each request
  * goes: stats → User-Agent check (Cloudflare) → rate limit → injected fault → auth → route.
- * Fidelity points are in /work/shared/providers/resend.md §6; deviations are noted where made.
+ * Fidelity points are in the Resend provider notes (§6); deviations are noted where made.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -2,7 +2,7 @@
  * A local SendGrid v3 API over real HTTP (node:http), serving one generated account. API requests
  * go: stats → per-endpoint rate limit → injected fault → auth → scope → route. The same server
  * also stands in for S3 (export files under /exports, no auth) and for SendGrid's image CDN
- * (under /cdn, the `cdnUrl`). Fidelity points: /work/shared/providers/sendgrid.md §7.
+ * (under /cdn, the `cdnUrl`). Fidelity points: the SendGrid provider notes (fidelity §7).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

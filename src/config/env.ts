@@ -76,6 +76,8 @@ const EnvSchema = z.object({
 
   /** `npm run demo`: where the sample Resend account is served. */
   DEMO_RESEND_PORT: z.coerce.number().int().min(1024).max(65535).default(4010),
+  /** `npm run demo`: the port of its own embedded database (beside `npm start`'s). */
+  DEMO_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54330),
 
   RESEND_BASE_URL: z.url().default('https://api.resend.com'),
   SENDGRID_BASE_URL: z.url().default('https://api.sendgrid.com'),

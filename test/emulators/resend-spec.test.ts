@@ -13,7 +13,7 @@ import type { AccountAge, ResendAccount } from '../../emulators/resend/model.js'
 import { startResendEmulator, type ResendEmulator } from '../../emulators/resend/server.js';
 import { get } from './resend-helpers.js';
 
-const SPEC_URL = new URL('../../../shared/specs/resend/openapi.yaml', import.meta.url);
+const SPEC_URL = new URL('../../emulators/specs/resend/openapi.yaml', import.meta.url);
 const spec = parse(readFileSync(SPEC_URL, 'utf8'));
 
 /** Spec GET path → concrete request paths for an account (the spec's own path names). */

@@ -15,7 +15,7 @@ import { call, get } from './sendgrid-helpers.js';
 
 const FILES = ['tsg_scopes_v3', 'tsg_mc_contacts_v3', 'tsg_mc_lists_v3', 'tsg_mc_custom_fields_v3', 'tsg_templates_v3', 'tsg_suppressions_v3'] as const;
 type SpecFile = (typeof FILES)[number];
-const specs = Object.fromEntries(FILES.map((f) => [f, parse(readFileSync(new URL(`../../../shared/specs/sendgrid/${f}.yaml`, import.meta.url), 'utf8'))])) as Record<SpecFile, any>;
+const specs = Object.fromEntries(FILES.map((f) => [f, parse(readFileSync(new URL(`../../emulators/specs/sendgrid/${f}.yaml`, import.meta.url), 'utf8'))])) as Record<SpecFile, any>;
 
 /** Spec file → spec GET path → concrete request paths (export jobs are created in beforeAll). */
 type Urls = (a: SendGridAccount, ctx: { exportIds: string[] }) => string[];

@@ -22,7 +22,7 @@ describe('npm run demo', () => {
     demo = startProcess('scripts/demo.ts', {
       DATA_DIR: dataDir,
       PORT: String(port),
-      EMBEDDED_PG_PORT: String(await freePort()),
+      DEMO_PG_PORT: String(await freePort()),
       DEMO_RESEND_PORT: String(await freePort()),
       LOG_LEVEL: 'warn',
     });
