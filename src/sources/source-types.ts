@@ -1,4 +1,5 @@
 import { cleanText } from '../errors/message-text.js';
+import type { ProblemLog } from './shared/record-problems.js';
 
 /**
  * What every source connector yields: provider-neutral records. Nothing outside
@@ -146,6 +147,8 @@ export class SourceError extends Error {
 
 /** What the scan and import workers use; one implementation per provider. */
 export interface SourceConnector {
+  /** Records skipped because they could not be read or mapped; drained by the importer and the scan. */
+  readonly problems: ProblemLog;
   validateCredential(): Promise<void>;
   /** Counts and selectable items, stored as the job's scan_result (snake_case JSON). */
   scan(): Promise<{ domains: { name: string }[]; audiences: { id: string }[] } & Record<string, unknown>>;

@@ -169,14 +169,27 @@ describe('protocol guards', () => {
     await fake.close();
   });
 
-  it('names the endpoint and the field of an unexpected response shape', async () => {
+  it('reads each list item on its own: a bad one is reported and skipped, the rest goes on', async () => {
     const fake = await fakeResend((url) =>
-      url.pathname === '/segments' ? { object: 'list', has_more: false, data: [{ id: 7, name: 'x' }] } : { data: [] },
+      url.pathname === '/segments'
+        ? { object: 'list', has_more: false, data: [{ id: 7, name: 'numeric id' }, { name: 'no id' }, { id: 'seg_b', name: null, extra: [1] }] }
+        : { data: [] },
     );
+    const connector = new ResendConnector({ baseUrl: fake.url, apiKey: 're_x' });
+    const lists = await connector.lists();
+    expect(lists.map((l) => [l.sourceId, l.name])).toEqual([['7', 'numeric id'], ['seg_b', 'seg_b']]);
+    expect(connector.problems.drain()).toEqual([
+      { kind: 'list', sourceId: 'item 1 of GET /segments after the start', reason: expect.stringMatching(/^unreadable record \(id: /) },
+    ]);
+    await fake.close();
+  });
+
+  it('names the endpoint and the field when a whole response has an unexpected shape', async () => {
+    const fake = await fakeResend((url) => (url.pathname === '/segments' ? { object: 'list', data: 'nope' } : { data: [] }));
     const connector = new ResendConnector({ baseUrl: fake.url, apiKey: 're_x' });
     await expect(connector.lists()).rejects.toMatchObject({
       kind: 'unexpected_response',
-      message: expect.stringMatching(/GET \/segments.*data\.0\.id/),
+      message: expect.stringMatching(/GET \/segments.*data/),
     });
     await fake.close();
   });

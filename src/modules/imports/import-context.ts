@@ -95,9 +95,12 @@ export class ImportContext {
     const client = await this.pool.connect();
     const tallyBefore = structuredClone(this.tally.result);
     const checkpointsBefore = structuredClone(this.checkpoints);
+    // Records the connector skipped since the last commit are reported with this batch.
+    const problems = this.connector.problems.drain();
     try {
       await client.query('begin');
       await write(client);
+      for (const p of problems) this.tally.error(p.kind, p.reason, p.sourceId);
       const saved = await client.query(
         `update migration_jobs set checkpoints = $3, import_result = $4, progress = $5, updated_at = now()
           where id = $1 and organization_id = $2 and status = 'importing'`,
@@ -110,6 +113,7 @@ export class ImportContext {
       // What the rolled-back batch counted did not happen.
       Object.assign(this.tally.result, tallyBefore);
       Object.assign(this.checkpoints, checkpointsBefore);
+      this.connector.problems.restore(problems);
       throw err;
     } finally {
       client.release();

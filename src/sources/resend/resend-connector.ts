@@ -15,7 +15,8 @@ import {
 } from '../source-types.js';
 import { scanResend, type ResendScanResult } from './resend-scan.js';
 import { ResendHttp, RESEND_INITIAL_RATE_LIMIT } from './resend-http.js';
-import { paginate, parseShape } from './resend-pagination.js';
+import { paginate } from './resend-pagination.js';
+import { describeShape, ProblemLog } from '../shared/record-problems.js';
 import { mapContact, mapDomain, mapList, mapProperties, mapSuppression, mapTemplate } from './resend-mapping.js';
 import {
   wireContact,
@@ -40,6 +41,7 @@ export interface ResendConnectorOptions {
 /** Reads one Resend team: domains, audiences/segments and their contacts, global contacts. */
 export class ResendConnector implements SourceConnector {
   readonly http: ResendHttp;
+  readonly problems = new ProblemLog();
   readonly perContactTopics = true;
   private globalContactsAvailable: boolean | undefined;
 
@@ -75,11 +77,11 @@ export class ResendConnector implements SourceConnector {
 
   /** Every domain with its DNS records (one extra GET per domain). */
   async *domains(): AsyncGenerator<SourceDomain> {
-    for await (const page of paginate(this.http, '/domains', wireDomain)) {
+    for await (const page of paginate(this.http, '/domains', wireDomain, this.report('domain'))) {
       for (const item of page.items) {
-        const path = `/domains/${encodeURIComponent(item.id)}`;
-        const full = parseShape(`GET ${path}`, wireDomain, await this.http.get(path));
-        yield mapDomain(full);
+        const detail = await this.detail('domain', item.id, `/domains/${encodeURIComponent(item.id)}`, wireDomain);
+        // Without its detail (deleted meanwhile, or unreadable: reported) the listed domain still comes, without records.
+        if (detail !== 'gone') yield mapDomain(detail ?? item);
       }
     }
   }
@@ -91,11 +93,11 @@ export class ResendConnector implements SourceConnector {
   async lists(): Promise<SourceList[]> {
     const byId = new Map<string, SourceList>();
     if (await this.hasGlobalContacts()) {
-      for await (const page of paginate(this.http, '/segments', wireList)) {
+      for await (const page of paginate(this.http, '/segments', wireList, this.report('list'))) {
         for (const s of page.items) byId.set(s.id, mapList(s, 'segment'));
       }
     }
-    for await (const page of this.optional(paginate(this.http, '/audiences', wireList))) {
+    for await (const page of this.optional(paginate(this.http, '/audiences', wireList, this.report('list')))) {
       for (const a of page.items) if (!byId.has(a.id)) byId.set(a.id, mapList(a, 'audience'));
     }
     return [...byId.values()];
@@ -110,7 +112,7 @@ export class ResendConnector implements SourceConnector {
       list.kind === 'segment'
         ? `/segments/${encodeURIComponent(list.sourceId)}/contacts`
         : `/audiences/${encodeURIComponent(list.sourceId)}/contacts`;
-    for await (const page of paginate(this.http, path, wireContact, { after })) {
+    for await (const page of paginate(this.http, path, wireContact, this.report('contact'), { after })) {
       yield { items: page.items.map(mapContact), nextCursor: page.nextCursor };
     }
   }
@@ -118,7 +120,7 @@ export class ResendConnector implements SourceConnector {
   /** Every global contact (also those in no segment), page by page from `after`. */
   async *globalContacts(after?: string | null): AsyncGenerator<SourcePage<SourceContact>> {
     if (!(await this.hasGlobalContacts())) return;
-    for await (const page of paginate(this.http, '/contacts', wireContact, { after })) {
+    for await (const page of paginate(this.http, '/contacts', wireContact, this.report('contact'), { after })) {
       yield { items: page.items.map(mapContact), nextCursor: page.nextCursor };
     }
   }
@@ -127,8 +129,8 @@ export class ResendConnector implements SourceConnector {
   async customFields(): Promise<SourceCustomField[]> {
     if (!(await this.hasGlobalContacts())) return [];
     const out: SourceCustomField[] = [];
-    for await (const page of this.optional(paginate(this.http, '/contact-properties', wireContactProperty))) {
-      for (const p of page.items) out.push({ sourceId: p.id, key: p.key, type: p.type, fallback: p.fallback_value ?? null });
+    for await (const page of this.optional(paginate(this.http, '/contact-properties', wireContactProperty, this.report('custom_field')))) {
+      for (const p of page.items) out.push({ sourceId: p.id, key: p.key, type: p.type ?? 'string', fallback: p.fallback_value });
     }
     return out;
   }
@@ -136,33 +138,28 @@ export class ResendConnector implements SourceConnector {
   async topics(): Promise<SourceTopic[]> {
     if (!(await this.hasGlobalContacts())) return [];
     const out: SourceTopic[] = [];
-    for await (const page of this.optional(paginate(this.http, '/topics', wireTopic))) {
+    for await (const page of this.optional(paginate(this.http, '/topics', wireTopic, this.report('topic')))) {
       for (const t of page.items) {
         out.push({
           sourceId: t.id,
-          name: t.name,
+          name: t.name?.trim() || t.id,
           description: t.description ?? null,
-          defaultSubscription: t.default_subscription ?? 'opt_in',
+          defaultSubscription: t.default_subscription === 'opt_out' ? 'opt_out' : 'opt_in',
         });
       }
     }
     return out;
   }
 
-  /** A template in full: the list has no bodies, so one GET per template. */
+  /** A template in full: the list has no bodies, so one GET per template; null when gone or unreadable (reported). */
   async template(id: string): Promise<SourceTemplate | null> {
-    const path = `/templates/${encodeURIComponent(id)}`;
-    try {
-      return mapTemplate(parseShape(`GET ${path}`, wireTemplate, await this.http.get(path)));
-    } catch (err) {
-      if (err instanceof SourceError && err.kind === 'not_found') return null;
-      throw err;
-    }
+    const t = await this.detail('template', id, `/templates/${encodeURIComponent(id)}`, wireTemplate);
+    return t && t !== 'gone' ? mapTemplate(t) : null;
   }
 
   async *suppressions(): AsyncGenerator<SourcePage<SourceSuppression>> {
     if (!(await this.hasGlobalContacts())) return;
-    for await (const page of this.optional(paginate(this.http, '/suppressions', wireSuppression))) {
+    for await (const page of this.optional(paginate(this.http, '/suppressions', wireSuppression, this.report('suppression')))) {
       yield { items: page.items.map(mapSuppression), nextCursor: page.nextCursor };
     }
   }
@@ -172,14 +169,18 @@ export class ResendConnector implements SourceConnector {
     const id = encodeURIComponent(contact.sourceId);
     const details: SourceContactDetails = {};
     if (want.properties) {
-      const path = `/contacts/${id}`;
-      const body = parseShape(`GET ${path}`, wireContactDetail, await this.http.get(path));
-      details.properties = mapProperties(body.properties);
+      const body = await this.detail('contact', contact.sourceId, `/contacts/${id}`, wireContactDetail);
+      if (body && body !== 'gone') details.properties = mapProperties(body.properties);
     }
     if (want.topics) {
       details.topics = {};
-      for await (const page of paginate(this.http, `/contacts/${id}/topics`, wireContactTopic)) {
-        for (const t of page.items) details.topics[t.id] = t.subscription;
+      try {
+        for await (const page of paginate(this.http, `/contacts/${id}/topics`, wireContactTopic, this.report('contact_topic'))) {
+          for (const t of page.items) details.topics[t.id] = t.subscription === 'opt_out' ? 'opt_out' : 'opt_in';
+        }
+      } catch (err) {
+        if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
+        this.problems.report('contact', contact.sourceId, 'deleted at Resend while the import ran (topic subscriptions not read)');
       }
     }
     return details;
@@ -188,10 +189,33 @@ export class ResendConnector implements SourceConnector {
   /** Counts a list endpoint without keeping its items. */
   async count(path: string, query: Record<string, string> = {}): Promise<number> {
     let total = 0;
-    for await (const page of paginate(this.http, path, z.object({ id: z.string() }), { query })) {
+    for await (const page of paginate(this.http, path, z.object({ id: z.string() }), this.report('record'), { query })) {
       total += page.items.length;
     }
     return total;
+  }
+
+  private report(kind: string) {
+    return { kind, problems: this.problems };
+  }
+
+  /**
+   * One record's detail: 'gone' when it was deleted meanwhile (404) and null when it does not fit
+   * the wire shape; both are reported against the record, neither fails the read.
+   */
+  private async detail<T extends z.ZodType>(kind: string, sourceId: string, path: string, schema: T): Promise<z.infer<T> | null | 'gone'> {
+    let body: unknown;
+    try {
+      body = await this.http.get(path);
+    } catch (err) {
+      if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
+      this.problems.report(kind, sourceId, 'deleted at Resend while the import ran');
+      return 'gone';
+    }
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    this.problems.report(kind, sourceId, `unreadable record (${describeShape(parsed.error)})`);
+    return null;
   }
 
   /** A feature the account lacks answers 404: read it as empty. */

@@ -9,7 +9,7 @@ import type {
   SourceTemplate,
   SuppressionReason,
 } from '../source-types.js';
-import type { WireContact, WireDomain, WireList, wireContactDetail, wireSuppression, wireTemplate } from './resend-wire.js';
+import { scalarValue, type WireContact, type WireDomain, type WireList, type wireContactDetail, type wireSuppression, type wireTemplate } from './resend-wire.js';
 
 /**
  * Resend timestamps are Postgres text (`2025-11-30 20:41:40.84216+00`), sometimes ISO; both
@@ -29,15 +29,15 @@ export function mapDomain(d: WireDomain): SourceDomain {
   return {
     sourceId: d.id,
     name: d.name.trim().toLowerCase(),
-    status: d.status,
+    status: d.status ?? 'unknown',
     region: d.region ?? null,
     createdAt: parseResendTimestamp(d.created_at),
-    records: (d.records ?? []).map((r) => ({
-      record: r.record,
-      name: r.name,
-      type: r.type,
-      value: r.value,
-      ttl: r.ttl === null || r.ttl === undefined ? null : String(r.ttl),
+    records: d.records.map((r) => ({
+      record: r.record ?? '',
+      name: r.name ?? '',
+      type: r.type ?? '',
+      value: r.value ?? '',
+      ttl: r.ttl ?? null,
       priority: r.priority ?? null,
       status: r.status ?? null,
     })),
@@ -45,7 +45,7 @@ export function mapDomain(d: WireDomain): SourceDomain {
 }
 
 export function mapList(l: WireList, kind: SourceList['kind']): SourceList {
-  return { sourceId: l.id, name: l.name, kind, createdAt: parseResendTimestamp(l.created_at) };
+  return { sourceId: l.id, name: cleanName(l.name) ?? l.id, kind, createdAt: parseResendTimestamp(l.created_at) };
 }
 
 /** Names: empty strings become null, surrounding space is dropped. */
@@ -69,15 +69,16 @@ export function mapContact(c: WireContact): SourceContact {
 export function mapTemplate(t: z.infer<typeof wireTemplate>): SourceTemplate {
   return {
     sourceId: t.id,
-    name: t.name,
+    // The spec makes every field optional: a nameless template is named by its alias or id.
+    name: cleanName(t.name) ?? cleanName(t.alias) ?? t.id,
     alias: t.alias ?? null,
     status: t.status === 'published' ? 'published' : 'draft',
     subject: t.subject ?? null,
     from: t.from ?? null,
-    replyTo: t.reply_to == null ? null : Array.isArray(t.reply_to) ? t.reply_to : [t.reply_to],
+    replyTo: t.reply_to,
     html: t.html ?? '',
     text: t.text ?? null,
-    variables: (t.variables ?? []).map((v) => ({ key: v.key, type: v.type, fallback: v.fallback_value ?? null })),
+    variables: t.variables.map((v) => ({ key: v.key, type: v.type ?? 'string', fallback: v.fallback_value })),
     hasUnpublishedVersions: t.has_unpublished_versions ?? false,
   };
 }
@@ -92,7 +93,7 @@ export function mapSuppression(s: z.infer<typeof wireSuppression>): SourceSuppre
   return {
     email: normalizeEmail(s.email),
     emailOriginal: s.email,
-    reason: SUPPRESSION_REASONS[s.origin] ?? 'manual',
+    reason: SUPPRESSION_REASONS[s.origin ?? ''] ?? 'manual',
     createdAt: parseResendTimestamp(s.created_at),
   };
 }
@@ -101,7 +102,8 @@ export function mapSuppression(s: z.infer<typeof wireSuppression>): SourceSuppre
 export function mapProperties(raw: z.infer<typeof wireContactDetail>['properties']): Record<string, PropertyValue> {
   const out: Record<string, PropertyValue> = {};
   for (const [key, entry] of Object.entries(raw ?? {})) {
-    out[key] = entry !== null && typeof entry === 'object' ? (entry.value ?? null) : entry;
+    const value = entry !== null && typeof entry === 'object' && !Array.isArray(entry) && 'value' in entry ? entry.value : entry;
+    out[key] = scalarValue.parse(value);
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { emailProblem } from '../shared/email.js';
 import { SourceError, type ScanError, type SourceList } from '../source-types.js';
 import type { ResendConnector } from './resend-connector.js';
+import { scanProblems } from '../shared/record-problems.js';
 import { paginate, RESEND_PAGE_SIZE } from './resend-pagination.js';
 import { wireContactProperty, wireSuppression, wireTemplateSummary, wireTopic } from './resend-wire.js';
 
@@ -55,9 +56,9 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
       return fallback;
     }
   };
-  const collect = async <T extends { id: string }>(path: string, schema: z.ZodType<T>): Promise<T[]> => {
+  const collect = async <T extends { id: string }>(path: string, schema: z.ZodType<T>, kind: string): Promise<T[]> => {
     const out: T[] = [];
-    for await (const page of paginate(http, path, schema)) out.push(...page.items);
+    for await (const page of paginate(http, path, schema, { kind, problems: connector.problems })) out.push(...page.items);
     return out;
   };
 
@@ -115,12 +116,12 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
   const featureGuard = <T>(resource: string, read: () => Promise<T[]>): Promise<T[]> =>
     hasGlobal ? guard<T[]>(resource, [], read) : Promise.resolve(notAvailable<T>(errors, resource));
 
-  const properties = await featureGuard('contact properties', () => collect('/contact-properties', wireContactProperty));
-  const topics = await featureGuard('topics', () => collect('/topics', wireTopic));
-  const templates = await featureGuard('templates', () => collect('/templates', wireTemplateSummary));
-  const suppressionRows = await featureGuard('suppressions', () => collect('/suppressions', wireSuppression));
+  const properties = await featureGuard('contact properties', () => collect('/contact-properties', wireContactProperty, 'custom_field'));
+  const topics = await featureGuard('topics', () => collect('/topics', wireTopic, 'topic'));
+  const templates = await featureGuard('templates', () => collect('/templates', wireTemplateSummary, 'template'));
+  const suppressionRows = await featureGuard('suppressions', () => collect('/suppressions', wireSuppression, 'suppression'));
   const byOrigin: Record<string, number> = {};
-  for (const s of suppressionRows) byOrigin[s.origin] = (byOrigin[s.origin] ?? 0) + 1;
+  for (const s of suppressionRows) byOrigin[s.origin ?? 'unknown'] = (byOrigin[s.origin ?? 'unknown'] ?? 0) + 1;
 
   const pages = (n: number) => Math.max(1, Math.ceil(n / RESEND_PAGE_SIZE));
   const rate = connector.http.pacer.currentLimit;
@@ -143,16 +144,16 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
     domains,
     audiences,
     contacts: { unique: seen.size, unsubscribed: unsubscribed.size, invalid, without_list: Math.max(0, seen.size - inLists) },
-    contact_properties: properties.map((p) => ({ id: p.id, key: p.key, type: p.type })),
-    topics: topics.map((t) => ({ id: t.id, name: t.name, default_subscription: t.default_subscription ?? null })),
-    templates: templates.map((t) => ({ id: t.id, name: t.name, status: t.status ?? null, alias: t.alias ?? null })),
+    contact_properties: properties.map((p) => ({ id: p.id, key: p.key, type: p.type ?? 'string' })),
+    topics: topics.map((t) => ({ id: t.id, name: t.name?.trim() || t.id, default_subscription: t.default_subscription ?? null })),
+    templates: templates.map((t) => ({ id: t.id, name: t.name?.trim() || t.alias || t.id, status: t.status ?? null, alias: t.alias ?? null })),
     suppressions: { total: suppressionRows.length, by_origin: byOrigin },
     estimate: {
       rate_limit: rate,
       kinds,
       total: { requests: totalRequests, seconds: Math.ceil(totalRequests / rate) },
     },
-    errors,
+    errors: [...errors, ...scanProblems(connector.problems.drain())],
   };
 }
 

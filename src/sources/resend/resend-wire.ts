@@ -1,47 +1,73 @@
 import { z } from 'zod';
 
 /**
- * Resend's wire shapes, as loose as the API is (unknown fields pass through) and as strict as
- * the import needs (what we read must be there with the right type).
+ * Resend's wire shapes, as wide as its official spec (emulators/specs/resend/openapi.yaml, where
+ * every field is optional) and the recorded traffic: unknown fields pass, unknown enum values
+ * are kept as text, a field of an unexpected type is dropped rather than failing the record.
+ * A record fails only without what identifies it (an id; a contact's email); the connector
+ * reports it and goes on.
  */
 
-export const listEnvelope = <T extends z.ZodType>(item: T) =>
-  z.object({
-    object: z.literal('list').optional(),
-    has_more: z.boolean().optional(),
-    data: z.array(item),
-  });
+/** A scalar the spec types as text; numbers and booleans are kept as their text, anything else dropped. */
+const text = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((v) => String(v))
+  .nullable()
+  .optional()
+  .catch(null);
 
-const nullableString = z.string().nullable().optional();
+const id = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
+const flag = z.boolean().optional().catch(undefined);
 
-export const wireDnsRecord = z.object({
-  record: z.string(),
-  name: z.string(),
-  type: z.string(),
-  ttl: z.union([z.string(), z.number()]).nullable().optional(),
-  status: nullableString,
-  value: z.string(),
-  priority: z.number().nullable().optional(),
+/** A value our model holds as string | number | boolean | null; objects and lists become JSON text. */
+export const scalarValue = z.unknown().optional().transform((v): string | number | boolean | null => {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  return JSON.stringify(v) ?? null;
+});
+
+/** A list page: `data` items are parsed one by one by the caller, so one bad item costs one item. */
+export const listEnvelope = z.object({
+  object: text,
+  has_more: flag,
+  // The spec makes even `data` optional: a page without it holds nothing.
+  data: z.array(z.unknown()).optional().default([]),
+});
+
+const wireDnsRecord = z.object({
+  record: text,
+  name: text,
+  type: text,
+  ttl: text,
+  status: text,
+  value: text,
+  priority: z.number().nullable().optional().catch(null),
 });
 
 export const wireDomain = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: z.string(),
-  region: nullableString,
-  created_at: nullableString,
-  records: z.array(wireDnsRecord).optional(),
+  id,
+  name: z.string().min(1),
+  status: text,
+  region: text,
+  created_at: text,
+  // A DNS record we cannot read is dropped, not the domain.
+  records: z
+    .array(z.unknown())
+    .optional()
+    .catch(undefined)
+    .transform((items) => (items ?? []).flatMap((r) => wireDnsRecord.safeParse(r).data ?? [])),
 });
 
-export const wireList = z.object({ id: z.string(), name: z.string(), created_at: nullableString });
+export const wireList = z.object({ id, name: text, created_at: text });
 
 export const wireContact = z.object({
-  id: z.string(),
-  email: z.string(),
-  first_name: nullableString,
-  last_name: nullableString,
-  unsubscribed: z.boolean().optional(),
-  created_at: nullableString,
+  id,
+  email: z.string().min(1),
+  first_name: text,
+  last_name: text,
+  unsubscribed: flag,
+  created_at: text,
 });
 
 export type WireDomain = z.infer<typeof wireDomain>;
@@ -49,67 +75,61 @@ export type WireList = z.infer<typeof wireList>;
 export type WireContact = z.infer<typeof wireContact>;
 
 export const wireContactProperty = z.object({
-  id: z.string(),
-  key: z.string(),
-  type: z.string(),
-  fallback_value: z.union([z.string(), z.number(), z.boolean()]).nullable().optional(),
+  id,
+  key: z.string().min(1),
+  type: text,
+  fallback_value: scalarValue,
 });
 
 export const wireTopic = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: nullableString,
-  default_subscription: z.enum(['opt_in', 'opt_out']).optional(),
+  id,
+  name: text,
+  description: text,
+  default_subscription: text,
 });
 
 export const wireTemplateSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: z.string().optional(),
-  alias: nullableString,
+  id,
+  name: text,
+  status: text,
+  alias: text,
 });
 
 export const wireSuppression = z.object({
-  id: z.string(),
-  email: z.string(),
-  origin: z.string(),
-  created_at: nullableString,
+  id,
+  email: z.string().min(1),
+  origin: text,
+  created_at: text,
 });
+
+const wireTemplateVariable = z.object({ key: z.string().min(1), type: text, fallback_value: scalarValue });
 
 export const wireTemplate = z.object({
-  id: z.string(),
-  name: z.string(),
-  alias: nullableString,
-  status: z.string().optional(),
-  subject: nullableString,
-  from: nullableString,
-  reply_to: z.union([z.array(z.string()), z.string()]).nullable().optional(),
-  html: nullableString,
-  text: nullableString,
-  has_unpublished_versions: z.boolean().optional(),
+  id,
+  name: text,
+  alias: text,
+  status: text,
+  subject: text,
+  from: text,
+  reply_to: z
+    .unknown()
+    .optional()
+    .transform((v) => (v === null || v === undefined ? null : (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? [x] : [])))),
+  html: text,
+  text: text,
+  has_unpublished_versions: flag,
+  // A variable without a key cannot be used in a template; it is dropped, not the template.
   variables: z
-    .array(
-      z.object({
-        key: z.string(),
-        type: z.string(),
-        fallback_value: z.union([z.string(), z.number(), z.boolean()]).nullable().optional(),
-      }),
-    )
+    .array(z.unknown())
     .nullable()
-    .optional(),
+    .optional()
+    .catch(null)
+    .transform((items) => (items ?? []).flatMap((v) => wireTemplateVariable.safeParse(v).data ?? [])),
 });
-
-const propertyValue = z.union([z.string(), z.number(), z.boolean()]).nullable();
 
 /** GET /contacts/{id}: properties as `{ key: { value, type } }` (older shapes: plain values). */
 export const wireContactDetail = wireContact.extend({
-  properties: z
-    .record(z.string(), z.union([z.object({ value: propertyValue.optional(), type: z.string().optional() }), propertyValue]))
-    .nullable()
-    .optional(),
+  properties: z.record(z.string(), z.unknown()).nullable().optional().catch(null),
 });
 
-export const wireContactTopic = z.object({
-  id: z.string(),
-  subscription: z.enum(['opt_in', 'opt_out']),
-});
+export const wireContactTopic = z.object({ id, subscription: text });

@@ -15,7 +15,21 @@ import type {
 } from '../source-types.js';
 import { SourceError } from '../source-types.js';
 import { normalizeEmail } from '../shared/email.js';
+import type { z } from 'zod';
 import { SendGridHttp } from './sendgrid-http.js';
+import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
+import {
+  wireCustomField,
+  wireFieldDefinitions,
+  wireGroup,
+  wirePaged,
+  wireList,
+  wireScopes,
+  wireSuppression,
+  wireTemplate,
+  wireTemplateSummary,
+  wireItems,
+} from './sendgrid-wire.js';
 import { exportChunks, reuseExport, runExport, type ExportJob } from './sendgrid-export.js';
 import { scanSendGrid, type SendGridScanResult } from './sendgrid-scan.js';
 
@@ -52,9 +66,19 @@ const SUPPRESSION_LISTS: [string, SuppressionReason][] = [
   ['invalid_emails', 'invalid'],
 ];
 
-interface Paged<T> {
-  result: T[];
-  _metadata?: { next?: string };
+/** A whole response body that does not fit its shape: the read cannot go on. */
+function parseBody<T extends z.ZodType>(where: string, schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new SourceError('unexpected_response', `SendGrid ${where} returned an unexpected shape: ${describeShape(parsed.error)}`);
+}
+
+/** SendGrid's `created` is Unix seconds (a number, sometimes as text). */
+function unixTime(value: number | string | undefined): Date | null {
+  const seconds = typeof value === 'string' ? Number(value) : value;
+  if (!seconds || !Number.isFinite(seconds)) return null;
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /**
@@ -64,6 +88,7 @@ interface Paged<T> {
  */
 export class SendGridConnector implements SourceConnector {
   readonly http: SendGridHttp;
+  readonly problems = new ProblemLog();
   readonly perContactTopics = false;
   readonly listRecordsAreComplete = true;
   private scopeSet: Set<string> | undefined;
@@ -82,7 +107,7 @@ export class SendGridConnector implements SourceConnector {
   }
 
   async scopes(): Promise<Set<string>> {
-    this.scopeSet ??= new Set((await this.http.get<{ scopes: string[] }>('/v3/scopes')).scopes ?? []);
+    this.scopeSet ??= new Set(parseBody('GET /v3/scopes', wireScopes, await this.http.get('/v3/scopes')).scopes);
     return this.scopeSet;
   }
 
@@ -108,18 +133,28 @@ export class SendGridConnector implements SourceConnector {
   async lists(): Promise<(SourceList & { contactCount: number })[]> {
     if (!(await this.allowed('contacts'))) return [];
     const out: (SourceList & { contactCount: number })[] = [];
-    let page = await this.http.get<Paged<{ id: string; name: string; contact_count?: number }>>('/v3/marketing/lists', {
-      page_size: SENDGRID_LIST_PAGE_SIZE,
-    });
     const seen = new Set<string>();
+    for await (const l of this.pages('/v3/marketing/lists', { page_size: SENDGRID_LIST_PAGE_SIZE }, wireList, 'list')) {
+      if (seen.has(l.id)) throw new SourceError('pagination_stuck', 'SendGrid GET /v3/marketing/lists repeated a page');
+      seen.add(l.id);
+      out.push({ sourceId: l.id, name: l.name?.trim() || l.id, kind: 'list', createdAt: null, contactCount: l.contact_count ?? 0 });
+    }
+    return out;
+  }
+
+  /** Items of a paged marketing endpoint, following the absolute `_metadata.next` links; bad items reported. */
+  private async *pages<T extends z.ZodType>(path: string, query: Record<string, string | number>, item: T, kind: string): AsyncGenerator<z.infer<T>> {
+    const seenLinks = new Set<string>();
+    let where = `GET ${path}`;
+    let page = parseBody(where, wirePaged, await this.http.get(path, query));
     for (;;) {
-      for (const l of page.result ?? []) {
-        if (seen.has(l.id)) throw new SourceError('pagination_stuck', 'SendGrid GET /v3/marketing/lists repeated a page');
-        seen.add(l.id);
-        out.push({ sourceId: l.id, name: l.name, kind: 'list', createdAt: null, contactCount: l.contact_count ?? 0 });
-      }
-      if (!page._metadata?.next) return out;
-      page = await this.http.getUrl(page._metadata.next);
+      yield* parseItems(page.result ?? [], item, kind, this.problems, where);
+      const next = page._metadata?.next;
+      if (!next) return;
+      if (seenLinks.has(next)) throw new SourceError('pagination_stuck', `SendGrid ${where} linked to a page it had given before`);
+      seenLinks.add(next);
+      where = `GET ${path} (next page)`;
+      page = parseBody(where, wirePaged, await this.http.getUrl(next));
     }
   }
 
@@ -200,49 +235,63 @@ export class SendGridConnector implements SourceConnector {
 
   async customFields(): Promise<SourceCustomField[]> {
     if (!(await this.allowed('contacts'))) return [];
-    const defs = await this.http.get<{ custom_fields?: { id: string; name: string; field_type: string }[] }>(
-      '/v3/marketing/field_definitions',
-    );
-    return (defs.custom_fields ?? []).map((f) => ({ sourceId: f.id, key: f.name, type: f.field_type, fallback: null }));
+    const where = 'GET /v3/marketing/field_definitions';
+    const defs = parseBody(where, wireFieldDefinitions, await this.http.get('/v3/marketing/field_definitions'));
+    return parseItems(defs.custom_fields ?? [], wireCustomField, 'custom_field', this.problems, where).map((f) => ({
+      sourceId: f.id,
+      key: f.name,
+      type: f.field_type ?? 'Text',
+      fallback: null,
+    }));
   }
 
   async topics(): Promise<SourceTopic[]> {
     if (!(await this.allowed('groups'))) return [];
-    const groups = await this.http.get<{ id: number; name: string; description?: string }[]>('/v3/asm/groups');
-    return groups.map((g) => ({ sourceId: String(g.id), name: g.name, description: g.description || null, defaultSubscription: 'opt_in' }));
+    const where = 'GET /v3/asm/groups';
+    const groups = parseItems(parseBody(where, wireItems, await this.http.get('/v3/asm/groups')), wireGroup, 'suppression_group', this.problems, where);
+    return groups.map((g) => ({ sourceId: g.id, name: g.name?.trim() || g.id, description: g.description || null, defaultSubscription: 'opt_in' }));
   }
 
   async *topicOptOuts(topic: SourceTopic): AsyncGenerator<string[]> {
-    yield await this.http.get<string[]>(`/v3/asm/groups/${encodeURIComponent(topic.sourceId)}/suppressions`);
+    const path = `/v3/asm/groups/${encodeURIComponent(topic.sourceId)}/suppressions`;
+    const emails = parseBody(`GET ${path}`, wireItems, await this.http.get(path));
+    yield emails.flatMap((e, i) => {
+      if (typeof e === 'string' && e) return [e];
+      this.problems.report('suppression', `item ${i} of group ${topic.sourceId}`, 'not an email address');
+      return [];
+    });
   }
 
   /** Dynamic templates, each by its active version. */
   async templateSummaries(): Promise<{ id: string; name: string }[]> {
     if (!(await this.allowed('templates'))) return [];
     const out: { id: string; name: string }[] = [];
-    let page = await this.http.get<Paged<{ id: string; name: string }>>('/v3/templates', {
-      generations: 'dynamic',
-      page_size: SENDGRID_TEMPLATE_PAGE_SIZE,
-    });
-    for (;;) {
-      out.push(...(page.result ?? []).map((t) => ({ id: t.id, name: t.name })));
-      if (!page._metadata?.next) return out;
-      page = await this.http.getUrl(page._metadata.next);
+    const query = { generations: 'dynamic', page_size: SENDGRID_TEMPLATE_PAGE_SIZE };
+    for await (const t of this.pages('/v3/templates', query, wireTemplateSummary, 'template')) {
+      out.push({ id: t.id, name: t.name?.trim() || t.id });
     }
+    return out;
   }
 
   async template(id: string): Promise<SourceTemplate | null> {
-    let t: { id: string; name: string; versions?: { active: number; subject?: string; html_content?: string; plain_content?: string }[] };
+    let body: unknown;
     try {
-      t = await this.http.get(`/v3/templates/${encodeURIComponent(id)}`);
+      body = await this.http.get(`/v3/templates/${encodeURIComponent(id)}`);
     } catch (err) {
-      if (err instanceof SourceError && err.kind === 'not_found') return null;
-      throw err;
+      if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
+      this.problems.report('template', id, 'deleted at SendGrid while the import ran');
+      return null;
     }
-    const active = t.versions?.find((v) => v.active === 1) ?? t.versions?.[0];
+    const parsed = wireTemplate.safeParse(body);
+    if (!parsed.success) {
+      this.problems.report('template', id, `unreadable record (${describeShape(parsed.error)})`);
+      return null;
+    }
+    const t = parsed.data;
+    const active = t.versions.find((v) => v.active === 1 || v.active === true) ?? t.versions[0];
     return {
       sourceId: t.id,
-      name: t.name,
+      name: t.name?.trim() || t.id,
       alias: null,
       status: active ? 'published' : 'draft',
       subject: active?.subject ?? null,
@@ -259,16 +308,14 @@ export class SendGridConnector implements SourceConnector {
     if (!(await this.allowed('suppressions'))) return;
     for (const [kind, reason] of SUPPRESSION_LISTS) {
       for (let offset = 0; ; offset += SENDGRID_SUPPRESSION_PAGE_SIZE) {
-        const rows = await this.http.get<{ email: string; created?: number }[]>(`/v3/suppression/${kind}`, {
-          limit: SENDGRID_SUPPRESSION_PAGE_SIZE,
-          offset,
-        });
+        const where = `GET /v3/suppression/${kind}`;
+        const rows = parseBody(where, wireItems, await this.http.get(`/v3/suppression/${kind}`, { limit: SENDGRID_SUPPRESSION_PAGE_SIZE, offset }));
         yield {
-          items: rows.map((r) => ({
+          items: parseItems(rows, wireSuppression, 'suppression', this.problems, `${where} at offset ${offset}`).map((r) => ({
             email: normalizeEmail(r.email),
             emailOriginal: r.email,
             reason,
-            createdAt: r.created ? new Date(r.created * 1000) : null,
+            createdAt: unixTime(r.created),
           })),
           nextCursor: `${kind}:${offset + rows.length}`,
         };

@@ -1,5 +1,7 @@
 import type { ScanError } from '../source-types.js';
 import type { SendGridConnector } from './sendgrid-connector.js';
+import { wireContactCount } from './sendgrid-wire.js';
+import { scanProblems } from '../shared/record-problems.js';
 
 export interface SendGridScanResult {
   domains: { name: string; status: string }[];
@@ -33,7 +35,8 @@ export async function scanSendGrid(connector: SendGridConnector): Promise<SendGr
   const templates = await connector.templateSummaries();
   let total: number | null = null;
   if (permissions.contacts!.allowed) {
-    total = (await connector.http.get<{ contact_count: number }>('/v3/marketing/contacts/count')).contact_count;
+    const counted = wireContactCount.safeParse(await connector.http.get('/v3/marketing/contacts/count'));
+    total = counted.data?.contact_count ?? null;
   }
   let suppressions = 0;
   for await (const page of connector.suppressions()) suppressions += page.items.length;
@@ -55,6 +58,6 @@ export async function scanSendGrid(connector: SendGridConnector): Promise<SendGr
     suppressions: { total: suppressions },
     permissions,
     estimate: { kinds, total: { requests: Object.values(kinds).reduce((n, k) => n + k.requests, 0) } },
-    errors,
+    errors: [...errors, ...scanProblems(connector.problems.drain())],
   };
 }

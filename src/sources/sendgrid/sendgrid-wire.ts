@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * SendGrid's wire shapes, as wide as its official specs (emulators/specs/sendgrid): unknown
+ * fields pass, enum values we do not know stay text, a field of an unexpected type is dropped.
+ * A record fails only without what identifies it (an id; an address); the connector reports it
+ * and goes on. List bodies are parsed as arrays of unknown items, each item on its own.
+ */
+
+const text = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((v) => String(v))
+  .nullable()
+  .optional()
+  .catch(null);
+
+const id = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
+const count = z.number().int().nonnegative().optional().catch(undefined);
+export const wireItems = z.array(z.unknown());
+
+export const wireScopes = z.object({ scopes: z.array(z.unknown()).transform((s) => s.filter((x): x is string => typeof x === 'string')) });
+
+/** A page of the marketing API: `result` and the absolute `_metadata.next` link. */
+export const wirePaged = z.object({
+  result: wireItems.optional().catch(undefined),
+  _metadata: z.object({ next: z.string().optional().catch(undefined) }).optional().catch(undefined),
+});
+
+export const wireList = z.object({ id, name: text, contact_count: count });
+
+export const wireFieldDefinitions = z.object({ custom_fields: wireItems.optional().catch(undefined) });
+export const wireCustomField = z.object({ id, name: z.string().min(1), field_type: text });
+
+export const wireGroup = z.object({ id, name: text, description: text });
+
+const version = z.object({
+  active: z.union([z.number(), z.boolean()]).optional().catch(undefined),
+  subject: text,
+  html_content: text,
+  plain_content: text,
+});
+
+export const wireTemplateSummary = z.object({ id, name: text });
+
+export const wireTemplate = z.object({
+  id,
+  name: text,
+  versions: z
+    .array(z.unknown())
+    .nullable()
+    .optional()
+    .catch(null)
+    .transform((vs) => (vs ?? []).flatMap((v) => version.safeParse(v).data ?? [])),
+});
+
+/** Bounces, blocks, spam reports, invalid emails and global unsubscribes share these fields. */
+export const wireSuppression = z.object({
+  email: z.string().min(1),
+  created: z.union([z.number(), z.string()]).optional().catch(undefined),
+  reason: text,
+});
+
+export const wireContactCount = z.object({ contact_count: z.number().optional().catch(undefined) });
