@@ -161,7 +161,8 @@ export interface SourceConnector {
   topics(): Promise<SourceTopic[]>;
   /** One template with its bodies; null when the source has no template with that id. */
   template(id: string): Promise<SourceTemplate | null>;
-  suppressions(): AsyncIterable<SourcePage<SourceSuppression>>;
+  /** The account's suppression list, page by page from `after` (a page's `nextCursor`). */
+  suppressions(after?: string | null): AsyncIterable<SourcePage<SourceSuppression>>;
   /** Called before contacts are read, with what will be read: a source may start slow work (exports) early. */
   prepareContactReads?(lists: SourceList[], global: boolean): void;
   /** Properties and/or topic subscriptions of one contact, as asked. */

@@ -157,9 +157,9 @@ export class ResendConnector implements SourceConnector {
     return t && t !== 'gone' ? mapTemplate(t) : null;
   }
 
-  async *suppressions(): AsyncGenerator<SourcePage<SourceSuppression>> {
+  async *suppressions(after?: string | null): AsyncGenerator<SourcePage<SourceSuppression>> {
     if (!(await this.hasGlobalContacts())) return;
-    for await (const page of this.optional(paginate(this.http, '/suppressions', wireSuppression, this.report('suppression')))) {
+    for await (const page of this.optional(paginate(this.http, '/suppressions', wireSuppression, this.report('suppression'), { after }))) {
       yield { items: page.items.map(mapSuppression), nextCursor: page.nextCursor };
     }
   }

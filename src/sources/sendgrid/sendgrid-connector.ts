@@ -304,10 +304,16 @@ export class SendGridConnector implements SourceConnector {
     };
   }
 
-  async *suppressions(): AsyncGenerator<SourcePage<SourceSuppression>> {
+  /** The five suppression lists in turn; `after` (`<list>:<offset>`) resumes inside one. */
+  async *suppressions(after?: string | null): AsyncGenerator<SourcePage<SourceSuppression>> {
     if (!(await this.allowed('suppressions'))) return;
+    const [resumeList, resumeOffset] = after ? [after.split(':')[0], Number(after.split(':')[1]) || 0] : [null, 0];
+    let skipping = SUPPRESSION_LISTS.some(([kind]) => kind === resumeList);
     for (const [kind, reason] of SUPPRESSION_LISTS) {
-      for (let offset = 0; ; offset += SENDGRID_SUPPRESSION_PAGE_SIZE) {
+      if (skipping && kind !== resumeList) continue;
+      const start = skipping ? resumeOffset : 0;
+      skipping = false;
+      for (let offset = start; ; offset += SENDGRID_SUPPRESSION_PAGE_SIZE) {
         const where = `GET /v3/suppression/${kind}`;
         const rows = parseBody(where, wireItems, await this.http.get(`/v3/suppression/${kind}`, { limit: SENDGRID_SUPPRESSION_PAGE_SIZE, offset }));
         yield {

@@ -13,7 +13,8 @@ export async function importSuppressions(ctx: ImportContext): Promise<void> {
   const { organizationId, source } = ctx.job;
   const mark = (ctx.checkpoints.suppressions ??= { after: null, done: false });
   if (!mark.done) {
-    for await (const page of ctx.connector.suppressions()) {
+    // A resumed import goes on after the last committed page.
+    for await (const page of ctx.connector.suppressions(mark.after)) {
       await ctx.commit(async (client) => {
         const rows = page.items.filter((s) => {
           const problem = emailProblem(s.email);
