@@ -18,6 +18,8 @@ export interface FaultRule {
   status?: 429 | 500 | 502 | 503;
   retryAfterSeconds?: number;
   delayMs?: number;
+  /** A 429 with none of the provider's rate-limit headers: nothing says when to come back. */
+  withoutRateHeaders?: boolean;
 }
 
 export interface FaultHandle {

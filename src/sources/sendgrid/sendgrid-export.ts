@@ -81,7 +81,8 @@ export interface ExportChunk {
 export async function* exportChunks(urls: string[], options: { skip?: number; signal?: AbortSignal } = {}): AsyncGenerator<ExportChunk> {
   const { signal } = options;
   let toSkip = options.skip ?? 0;
-  for (const url of urls) {
+  for (const [index, url] of urls.entries()) {
+    const which = `export file ${index + 1} of ${urls.length}`;
     let delivered = 0;
     for (let attempt = 1; ; attempt++) {
       let seen = 0;
@@ -103,7 +104,8 @@ export async function* exportChunks(urls: string[], options: { skip?: number; si
         break;
       } catch (err) {
         if (signal?.aborted || attempt >= EXPORT_FILE_ATTEMPTS) {
-          throw new SourceError('unavailable', `Reading a SendGrid export file failed after ${attempt} attempts: ${(err as Error).message}`);
+          const reason = err instanceof SourceError ? err.message : `the download was cut (${(err as Error).message})`;
+          throw new SourceError('unavailable', `Reading SendGrid ${which} failed after ${attempt} attempts: ${reason}`);
         }
         await sleep(POLL_MIN_MS * 2 ** attempt, undefined, { signal });
       }
@@ -120,7 +122,9 @@ interface FileChunk {
 async function* fileChunks(url: string, signal?: AbortSignal): AsyncGenerator<FileChunk> {
   const res = await fetch(url, { signal });
   if (!res.ok || !res.body) {
-    throw new SourceError('unavailable', `SendGrid export file download answered ${res.status} (the link may have expired)`);
+    // Signed links answer 403 (or 404/410) once expired; anything else is the server's own failure.
+    const expired = [403, 404, 410].includes(res.status) ? ' (the link has probably expired)' : '';
+    throw new SourceError('unavailable', `the download answered ${res.status}${expired}`);
   }
   let columns: string[] | null = null;
   let records: (string[] | string)[] = [];
