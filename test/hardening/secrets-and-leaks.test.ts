@@ -61,7 +61,9 @@ describe('a credential is never echoed', () => {
     const credential = 're_secretsecretsecret';
     const hostile = new SourceError('unexpected_response', `Resend said: bad key ${credential}\r\nSet-Cookie: x\u0000`);
     expect(hostile.message).toBe(`Resend said: bad key ${credential} Set-Cookie: x`);
-    expect(describeFailure(hostile, credential)).toBe('Resend said: bad key [credential] Set-Cookie: x');
+    expect(describeFailure(hostile, credential, 'templates')).toBe(
+      'Stopped in the templates phase: Resend said: bad key [credential] Set-Cookie: x; the provider answered something it should not: retry, and contact support if it persists',
+    );
     expect(cleanText('x'.repeat(500))).toHaveLength(201);
     expect(redactSecret(`a ${credential} b ${credential}`, credential)).toBe('a [credential] b [credential]');
   });

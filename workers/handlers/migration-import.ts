@@ -29,11 +29,12 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
   const controller = new AbortController();
   const stopWatching = watchForCancellation(pool, jobId, 'importing', controller);
   let credential: string | undefined;
+  let runner: ImportRunner | undefined;
   try {
     credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
     const connector = createConnector(job.source as KnownSource, credential, env, controller.signal);
     const mediaBaseUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
-    const runner = new ImportRunner(pool, { ...toState(job), mediaBaseUrl }, connector);
+    runner = new ImportRunner(pool, { ...toState(job), mediaBaseUrl }, connector);
     const result = await runner.run();
     const done = await transitionJob(pool, job, ['importing'], {
       status: 'completed',
@@ -56,7 +57,7 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
     else logger.error({ jobId, err }, 'import failed unexpectedly');
     const failed = await transitionJob(pool, job, ['importing'], {
       status: 'failed',
-      error_message: describeFailure(err, credential),
+      error_message: describeFailure(err, credential, runner?.currentProgress.phase),
       failed_phase: 'import',
       completed_at: new Date(),
     });

@@ -32,7 +32,7 @@ export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: st
     logger.warn({ jobId, err: describeFailure(err, credential) }, 'scan failed');
     const failed = await transitionJob(pool, job, ['scanning'], {
       status: 'failed',
-      error_message: describeFailure(err, credential),
+      error_message: describeFailure(err, credential, 'scan'),
       failed_phase: 'scan',
       completed_at: new Date(),
     });
