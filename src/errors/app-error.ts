@@ -12,6 +12,7 @@ export const ERROR_HTTP_STATUS = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  not_acceptable: 406,
   invalid_status: 409,
   idempotency_conflict: 409,
   payload_too_large: 413,

@@ -101,7 +101,11 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono<HttpEnv> 
     '*',
     bodyLimit({
       maxSize: env.MAX_BODY_BYTES,
-      onError: (c) => restError(c, 'payload_too_large', `Request body exceeds ${env.MAX_BODY_BYTES} bytes`),
+      onError: (c) => {
+        // The unread rest of the body would be taken for the next request on this connection.
+        c.header('Connection', 'close');
+        return restError(c, 'payload_too_large', `Request body exceeds ${env.MAX_BODY_BYTES} bytes`);
+      },
     }),
   );
   for (const path of ['/graphql', '/v1/*']) {
@@ -109,9 +113,13 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono<HttpEnv> 
     app.use(path, authentication(services), services.rateLimits.byKey, idempotency(services));
   }
 
-  app.on(['GET', 'POST'], yoga.graphqlEndpoint, (c) =>
-    yoga.fetch(c.req.raw, { auth: c.get('auth'), requestId: c.get('requestId') }),
-  );
+  app.on(['GET', 'POST'], yoga.graphqlEndpoint, async (c) => {
+    const res = await yoga.fetch(c.req.raw, { auth: c.get('auth'), requestId: c.get('requestId') });
+    // Yoga answers a body it cannot read (415) or an Accept it cannot serve (406) with no body.
+    if (res.status === 415) return restError(c, 'unsupported_media_type', 'POST /graphql takes Content-Type: application/json');
+    if (res.status === 406) return restError(c, 'not_acceptable', 'GraphQL answers application/json, application/graphql-response+json or text/event-stream');
+    return res;
+  });
   app.route('/v1/migrate', migrateRoutes(yoga));
   app.route('/media', mediaRoutes(services));
 

@@ -32,6 +32,32 @@ function keyFromConnectionParams(params: Record<string, unknown> | undefined): s
   return typeof header === 'string' ? bearerToken(header) : null;
 }
 
+const CLIENT_MESSAGE_TYPES = new Set(['connection_init', 'ping', 'pong', 'subscribe', 'complete']);
+
+/**
+ * A client that sends a message only a server may send (`next`, `error`, ...) breaks the
+ * protocol: close with 4400 as graphql-ws does for unreadable messages (it would answer 4500,
+ * an internal error, for these). Unparseable messages are left to graphql-ws.
+ */
+function refuseServerMessages(socket: WebSocket): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'message') {
+      let type: unknown;
+      try {
+        type = (JSON.parse(String(args[0])) as { type?: unknown } | null)?.type;
+      } catch {
+        return emit(event, ...args);
+      }
+      if (typeof type === 'string' && !CLIENT_MESSAGE_TYPES.has(type)) {
+        socket.close(4400, `Unexpected message of type ${type.slice(0, 40)}`);
+        return true;
+      }
+    }
+    return emit(event, ...args);
+  }) as typeof socket.emit;
+}
+
 interface SocketState {
   auth: AuthContext;
   untrack: () => void;
@@ -47,6 +73,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: App
   // The same bound as an HTTP body: ws would otherwise accept 100 MiB messages.
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: env.MAX_BODY_BYTES });
   const sockets = new WeakMap<WebSocket, SocketState>();
+  // Registered before graphql-ws's own listener, so it sees each socket first.
+  wss.on('connection', refuseServerMessages);
 
   const disposable = useServer(
     {
@@ -104,7 +132,9 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, services: App
             rootValue: { execute, subscribe },
           } satisfies ExecutionArgs;
         } catch (err) {
-          if (err instanceof GraphQLError) return [new GraphQLError(err.message, { extensions: { code: err.extensions.code } })];
+          if (err instanceof GraphQLError) {
+            return [new GraphQLError(err.message, { extensions: { code: err.extensions.code ?? 'GRAPHQL_PARSE_FAILED' } })];
+          }
           logger.error({ err }, 'graphql-ws operation failed before execution');
           return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
         }

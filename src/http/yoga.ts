@@ -49,7 +49,13 @@ function finalErrors(): Plugin<GraphQLContext> {
         ...result,
         errors: result.errors.map((e) => {
           const { limit, ...extensions } = e.extensions as Record<string, unknown>;
-          if (limit) extensions.http = { status: 400 };
+          // Request errors (a document that does not parse, no query at all) carry yoga's http
+          // extension with `spec`: a 400 for every Accept header, like validation failures.
+          const http = extensions.http as { status?: number; spec?: boolean } | undefined;
+          if (limit || (http?.spec && http.status === 400)) {
+            extensions.http = { status: 400 };
+            extensions.code ??= 'GRAPHQL_PARSE_FAILED';
+          }
           if (requestId) extensions.requestId = requestId;
           return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions });
         }),
