@@ -20,6 +20,7 @@ export const ERROR_HTTP_STATUS = {
   unsupported_source: 422,
   validation_error: 422,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   source_unavailable: 502,
   service_unavailable: 503,

@@ -1,4 +1,6 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ERROR_HTTP_STATUS, type ErrorCode } from '../errors/app-error.js';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -36,6 +38,14 @@ function requestIds(): MiddlewareHandler<HttpEnv>[] {
 function isDatabaseUnavailable(err: Error): boolean {
   const code = (err as Error & { code?: string }).code;
   return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300'].includes(code ?? '') || /Connection terminated/.test(err.message);
+}
+
+/** A request-level failure of the GraphQL endpoint, in GraphQL's own response shape. */
+function graphqlError(c: Context<HttpEnv>, code: ErrorCode, message: string) {
+  return c.json(
+    { errors: [{ message, extensions: { code, requestId: c.get('requestId') } }] },
+    ERROR_HTTP_STATUS[code] as ContentfulStatusCode,
+  );
 }
 
 /** Who is calling: the API key behind `Authorization`, looked up once per request. */
@@ -116,8 +126,8 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono<HttpEnv> 
   app.on(['GET', 'POST'], yoga.graphqlEndpoint, async (c) => {
     const res = await yoga.fetch(c.req.raw, { auth: c.get('auth'), requestId: c.get('requestId') });
     // Yoga answers a body it cannot read (415) or an Accept it cannot serve (406) with no body.
-    if (res.status === 415) return restError(c, 'unsupported_media_type', 'POST /graphql takes Content-Type: application/json');
-    if (res.status === 406) return restError(c, 'not_acceptable', 'GraphQL answers application/json, application/graphql-response+json or text/event-stream');
+    if (res.status === 415) return graphqlError(c, 'unsupported_media_type', 'POST /graphql takes Content-Type: application/json');
+    if (res.status === 406) return graphqlError(c, 'not_acceptable', 'GraphQL answers application/json, application/graphql-response+json or text/event-stream');
     return res;
   });
   app.route('/v1/migrate', migrateRoutes(yoga));

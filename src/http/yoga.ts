@@ -52,9 +52,10 @@ function finalErrors(): Plugin<GraphQLContext> {
           // Request errors (a document that does not parse, no query at all) carry yoga's http
           // extension with `spec`: a 400 for every Accept header, like validation failures.
           const http = extensions.http as { status?: number; spec?: boolean } | undefined;
-          if (limit || (http?.spec && http.status === 400)) {
+          const unparsable = /^Syntax Error: /.test(e.message) || (http?.spec === true && http.status === 400);
+          if (limit || unparsable) {
             extensions.http = { status: 400 };
-            extensions.code ??= 'GRAPHQL_PARSE_FAILED';
+            extensions.code ??= /^Syntax Error: /.test(e.message) ? 'GRAPHQL_PARSE_FAILED' : 'BAD_REQUEST';
           }
           if (requestId) extensions.requestId = requestId;
           return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions });

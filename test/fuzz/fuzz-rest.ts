@@ -44,7 +44,9 @@ function send(ctx: RunContext, route: RouteCase, authorization: string | undefin
   );
 }
 
-const idempotencyKey = fc.option(fc.stringMatching(/^[A-Za-z0-9-]{8,40}$/), { nil: undefined });
+/** Keys are made unique per generated value: fast-check repeats values, and a key reused on another route is rightly refused. */
+let keySequence = 0;
+const idempotencyKey = fc.option(fc.stringMatching(/^[A-Za-z0-9-]{8,40}$/).map((k) => `${k}.${++keySequence}`), { nil: undefined });
 
 // --- no key, bad key → 401 ------------------------------------------------------------------
 
@@ -189,7 +191,7 @@ const restList: FuzzProperty<{ limit: string | undefined; cursor: string | undef
   describe: 'GET /v1/migrate?limit&cursor with hostile values (NUL, empty, huge, other org\'s job, repeated) → 200 or 422 validation_error',
   arbitrary: (env) =>
     fc.record({
-      limit: fc.option(limitValue, { nil: undefined }),
+      limit: fc.option(limitValue.map((s) => s.slice(0, 1000)), { nil: undefined }),
       cursor: fc.option(idLike({ own: Object.values(env.orgA.jobs), others: Object.values(env.orgB.jobs) }).map((s) => (s.length > 2000 ? s.slice(0, 2000) : s)), { nil: undefined }),
       // Values stay under Node's 16 KiB request-line limit (past it Node answers 431 itself).
       extra: fc.option(fc.tuple(unknownFieldName, hostileString.map((s) => s.slice(0, 1000))), { nil: undefined }),
@@ -305,7 +307,7 @@ const restIdempotency: FuzzProperty<{ key: string; variant: 'same' | 'other-body
   weight: 0.4,
   arbitrary: () =>
     fc.record({
-      key: fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/),
+      key: fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/).map((k) => `${k}.${++keySequence}`),
       variant: fc.constantFrom<'same' | 'other-body' | 'bad-key'>('same', 'same', 'other-body', 'bad-key'),
       badKey: fc.oneof(fc.constant('x'.repeat(300)), fc.constant(''), fc.string({ unit: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 10 }), fc.constant(' ')),
     }),

@@ -48,6 +48,11 @@ describe('request ids', () => {
     const own = await fetch(`${url}/v1/migrate/mig_nope`, { headers: { ...auth, 'x-request-id': 'client-chosen-id_42' } });
     expect(own.headers.get('x-request-id')).toBe('client-chosen-id_42');
     expect(((await own.json()) as { error: { request_id: string } }).error.request_id).toBe('client-chosen-id_42');
+    // Node refuses a request line past 16 KiB before the app sees it: still the JSON error body and an id.
+    const huge = await fetch(`${url}/v1/migrate?cursor=${'x'.repeat(20_000)}`, { headers: auth });
+    expect(huge.status).toBe(431);
+    expect(huge.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('headers_too_large');
     const bogus = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'has spaces; and more' } });
     expect(bogus.headers.get('x-request-id')).toMatch(/^req_/);
 

@@ -16,15 +16,16 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 /**
  * `Idempotency-Key` on POST, as Stripe documents it: the first request runs and its response is
  * kept (per organization, `IDEMPOTENCY_TTL_HOURS`); a retry with the same key and request gets
- * that response again with `Idempotent-Replayed: true`. Runs after authentication; without an
- * authenticated organization it passes through (the route answers 401).
+ * that response again with `Idempotent-Replayed: true`. Runs after authentication; without a
+ * full_access key it passes through (the route answers 401 or 403).
  */
 export function idempotency(services: Pick<AppServices, 'env' | 'pool' | 'logger'>): MiddlewareHandler<HttpEnv> {
   const { pool, env, logger } = services;
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     const auth = c.get('auth');
-    if (c.req.method !== 'POST' || key === undefined || !auth) return next();
+    // Only a full_access key can change anything; for others the route answers (403) as without a key.
+    if (c.req.method !== 'POST' || key === undefined || auth?.scope !== 'full_access') return next();
     if (!KEY_FORMAT.test(key)) {
       return restError(c, 'validation_error', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
     }

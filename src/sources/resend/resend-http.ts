@@ -1,4 +1,5 @@
 import { cleanText } from '../../errors/message-text.js';
+import { parseProviderJson } from '../shared/provider-json.js';
 import { RatePacer } from '../shared/rate-pacer.js';
 import { SourceError } from '../source-types.js';
 import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
@@ -101,7 +102,7 @@ export class ResendHttp {
       }
       let body: unknown;
       try {
-        body = JSON.parse(text);
+        body = parseProviderJson(text);
       } catch {
         lastProblem = `invalid JSON in a ${res.status} response`;
         await this.backoff(attempt);

@@ -1,4 +1,5 @@
 import { normalizeEmail } from '../shared/email.js';
+import { storableDate } from '../shared/dates.js';
 import type { z } from 'zod';
 import type {
   PropertyValue,
@@ -21,8 +22,7 @@ export function parseResendTimestamp(value: string | null | undefined): Date | n
     .trim()
     .replace(' ', 'T')
     .replace(/([+-]\d\d)$/, '$1:00');
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return storableDate(new Date(iso));
 }
 
 export function mapDomain(d: WireDomain): SourceDomain {

@@ -15,6 +15,7 @@ import type {
 } from '../source-types.js';
 import { SourceError } from '../source-types.js';
 import { normalizeEmail } from '../shared/email.js';
+import { storableDate } from '../shared/dates.js';
 import type { z } from 'zod';
 import { SendGridHttp } from './sendgrid-http.js';
 import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
@@ -77,8 +78,7 @@ function parseBody<T extends z.ZodType>(where: string, schema: T, body: unknown)
 function unixTime(value: number | string | undefined): Date | null {
   const seconds = typeof value === 'string' ? Number(value) : value;
   if (!seconds || !Number.isFinite(seconds)) return null;
-  const date = new Date(seconds * 1000);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return storableDate(new Date(seconds * 1000));
 }
 
 /**
@@ -410,7 +410,7 @@ function toContact(row: string[], plan: ColumnPlan): SourceContact {
   }
   const email = cell(plan.email);
   const createdRaw = cell(plan.createdAt);
-  const created = createdRaw ? new Date(createdRaw) : null;
+  const created = createdRaw ? storableDate(new Date(createdRaw)) : null;
   return {
     sourceId: cell(plan.contactId) || email,
     email: normalizeEmail(email),
@@ -418,7 +418,7 @@ function toContact(row: string[], plan: ColumnPlan): SourceContact {
     firstName: cell(plan.firstName).trim() || null,
     lastName: cell(plan.lastName).trim() || null,
     unsubscribed: false, // SendGrid keeps opt-outs in its suppression lists, imported as such
-    createdAt: created && !Number.isNaN(created.getTime()) ? created : null,
+    createdAt: created,
     properties,
   };
 }

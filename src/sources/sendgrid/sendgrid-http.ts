@@ -1,4 +1,5 @@
 import { cleanText } from '../../errors/message-text.js';
+import { parseProviderJson } from '../shared/provider-json.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SourceError } from '../source-types.js';
 import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
@@ -107,7 +108,7 @@ export class SendGridHttp {
       let parsed: unknown = null;
       if (text.trim()) {
         try {
-          parsed = JSON.parse(text);
+          parsed = parseProviderJson(text);
         } catch {
           lastProblem = `invalid JSON in a ${res.status} response`;
           await this.backoff(attempt);
