@@ -12,9 +12,12 @@ import { FixedWindowRateLimiter } from './rate-limit.js';
 import { decodeParams, matchRoute, type RouteMatch } from './routes.js';
 import { EmulatorStats } from './stats.js';
 import { AccountIndex } from './store.js';
+import { resendSpecShapes, type ResendSpecRecords } from './spec-shapes.js';
+import type { SpecShapesOptions } from '../shared/spec-shapes.js';
 
 export { EmulatorStats } from './stats.js';
 export { FaultInjector, type FaultRule, type FaultHandle } from './faults.js';
+export type { ResendSpecRecords, ResendSpecKind } from './spec-shapes.js';
 
 export interface ResendEmulatorOptions {
   account: ResendAccount;
@@ -25,12 +28,20 @@ export interface ResendEmulatorOptions {
   host?: string;
   /** Milliseconds clock for the rate-limit window and stats timestamps; default Date.now. */
   clock?: () => number;
+  /**
+   * Spec-shapes mode (default off): every record's fields beyond identity and relationships are
+   * sampled from Resend's OpenAPI response schemas (emulators/resend/spec-shapes.ts); the seed
+   * makes the responses reproducible.
+   */
+  specShapes?: SpecShapesOptions;
 }
 
 export interface ResendEmulator {
   /** Base URL without a trailing slash, e.g. for RESEND_BASE_URL. */
   url: string;
   account: ResendAccount;
+  /** In spec-shapes mode, the records as served per kind (the truth to compare an import with); else undefined. */
+  specRecords: ResendSpecRecords | undefined;
   stats: EmulatorStats;
   faults: FaultInjector;
   setRateLimit(n: number): void;
@@ -51,7 +62,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 const errorReply = (e: ApiError, headers: Record<string, string> = {}) => json(e.statusCode, e.toBody(), headers);
 
 export async function startResendEmulator(options: ResendEmulatorOptions): Promise<ResendEmulator> {
-  const index = new AccountIndex(options.account);
+  const shapes = options.specShapes ? resendSpecShapes(options.account, options.specShapes) : undefined;
+  const index = new AccountIndex(shapes?.account ?? options.account);
   const clock = options.clock ?? Date.now;
   const limiter = new FixedWindowRateLimiter(options.rateLimit ?? 10, clock);
   const stats = new EmulatorStats();
@@ -74,7 +86,8 @@ export async function startResendEmulator(options: ResendEmulatorOptions): Promi
       if (!match || (match.route.global && !index.features.globalContacts)) throw errors.endpointNotFound();
       // Writes are not emulated; a known path with another method says so instead of pretending.
       if (req.method !== 'GET') throw errors.methodNotAllowed();
-      return json(200, match.route.handle({ params: decodeParams(match.params), query: url.searchParams, index }));
+      const body = match.route.handle({ params: decodeParams(match.params), query: url.searchParams, index });
+      return json(200, shapes ? shapes.serve(match.route.template, body) : body);
     } catch (e) {
       if (e instanceof ApiError) return errorReply(e);
       return errorReply(errors.internal());
@@ -137,6 +150,7 @@ export async function startResendEmulator(options: ResendEmulatorOptions): Promi
   return {
     url: `http://${host}:${address.port}`,
     account: options.account,
+    specRecords: shapes?.records,
     stats,
     faults,
     setRateLimit: (n) => limiter.setLimit(n),

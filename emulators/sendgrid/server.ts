@@ -14,9 +14,12 @@ import { PerEndpointRateLimiter, type RateLimitConfig } from './rate-limit.js';
 import { matchRoute, type RouteMatch } from './routes.js';
 import { EmulatorStats } from './stats.js';
 import { AccountIndex } from './store.js';
+import { sendgridSpecShapes, type SendGridSpecRecords } from './spec-shapes.js';
+import type { SpecShapesOptions } from '../shared/spec-shapes.js';
 
 export { EmulatorStats } from './stats.js';
 export { FaultInjector, type FaultRule, type FaultHandle } from './faults.js';
+export type { SendGridSpecRecords, SendGridSpecKind } from './spec-shapes.js';
 
 export interface SendGridEmulatorOptions {
   account: SendGridAccount;
@@ -33,6 +36,13 @@ export interface SendGridEmulatorOptions {
   exportTtlSeconds?: number;
   /** Milliseconds clock for rate-limit windows, export expiry and stats; default Date.now. */
   clock?: () => number;
+  /**
+   * Spec-shapes mode (default off): scopes, custom field definitions, lists, templates and
+   * versions, unsubscribe groups and suppressions have their fields beyond identity and
+   * relationships sampled from SendGrid's OpenAPI response schemas (emulators/sendgrid/spec-shapes.ts);
+   * contacts and their exports are unchanged. The seed makes the responses reproducible.
+   */
+  specShapes?: SpecShapesOptions;
 }
 
 export interface SendGridEmulator {
@@ -41,6 +51,8 @@ export interface SendGridEmulator {
   /** Stands in for https://cdn.mcauto-images-production.sendgrid.net: image paths are the same. */
   cdnUrl: string;
   account: SendGridAccount;
+  /** In spec-shapes mode, the records as served per kind (the truth to compare an import with); else undefined. */
+  specRecords: SendGridSpecRecords | undefined;
   stats: EmulatorStats;
   faults: FaultInjector;
   /** Builds the files of these exports (list id sets; [] = all contacts) now, as SendGrid would before `ready`. */
@@ -73,6 +85,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startSendGridEmulator(options: SendGridEmulatorOptions): Promise<SendGridEmulator> {
   const index = new AccountIndex(options.account);
+  const shapes = options.specShapes ? sendgridSpecShapes(options.account, options.specShapes) : undefined;
   const clock = options.clock ?? Date.now;
   const limiter = new PerEndpointRateLimiter(options.rateLimit ?? { limit: 600, windowSeconds: 60 }, clock);
   const exportJobs = new ExportJobs(index, {
@@ -100,12 +113,13 @@ export async function startSendGridEmulator(options: SendGridEmulatorOptions): P
       if (!match) throw errors.notFound('resource');
       if (req.method !== match.route.method) throw errors.methodNotAllowed();
       if (match.route.scope !== null && !key.scopes.includes(match.route.scope)) throw errors.forbidden();
-      if (match.route.template === '/v3/scopes') return json(200, { scopes: key.scopes });
+      if (match.route.template === '/v3/scopes') return json(200, shapes ? shapes.scopes(key) : { scopes: key.scopes });
       const raw = req.method === 'POST' ? await readBody(req) : '';
       let body: unknown;
       try { body = raw.trim() ? JSON.parse(raw) : undefined; } catch { throw errors.badParameter('', 'invalid JSON in request body'); }
       const ctx = { params: match.params, query: url.searchParams, body, index, exports: exportJobs, baseUrl, now: clock() };
-      return json(match.route.status, match.route.handle(ctx));
+      const out = match.route.handle(ctx);
+      return json(match.route.status, shapes ? shapes.serve(match.route.template, out) : out);
     } catch (e) {
       return errorReply(e instanceof SendGridError ? e : errors.internal());
     }
@@ -124,7 +138,9 @@ export async function startSendGridEmulator(options: SendGridEmulatorOptions): P
   }
 
   function faultReply(rule: FaultRule, rateHeaders: Record<string, string>): Reply {
-    if (rule.status === 429) return errorReply(errors.tooManyRequests(), { ...rateHeaders, 'x-ratelimit-remaining': '0' });
+    if (rule.status === 429) {
+      return errorReply(errors.tooManyRequests(), rule.withoutRateHeaders ? {} : { ...rateHeaders, 'x-ratelimit-remaining': '0' });
+    }
     if (rule.status === 502) return { status: 502, headers: { ...rateHeaders, 'content-type': 'text/html' }, body: Buffer.from('<html><body><h1>502 Bad Gateway</h1></body></html>') };
     return errorReply(rule.status === 503 ? errors.unavailable() : errors.internal(), rateHeaders);
   }
@@ -186,6 +202,7 @@ export async function startSendGridEmulator(options: SendGridEmulatorOptions): P
     url: baseUrl,
     cdnUrl: `${baseUrl}/cdn`,
     account: options.account,
+    specRecords: shapes?.records,
     stats,
     faults,
     prebuildExports: (selections) => {

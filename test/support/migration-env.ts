@@ -26,11 +26,17 @@ export function useMigrationEnv(options: {
   rateLimit?: number;
   worker?: boolean;
   settings?: Record<string, string>;
+  /** Serve records shaped from the official spec (emulators/resend/spec-shapes.ts). */
+  specShapes?: { seed: number };
 }): MigrationEnv {
   const env = {} as MigrationEnv;
   beforeAll(async () => {
     env.db = await createTestDatabase();
-    env.resend = await startResendEmulator({ account: generateResendAccount(options.account), rateLimit: options.rateLimit ?? 100 });
+    env.resend = await startResendEmulator({
+      account: generateResendAccount(options.account),
+      rateLimit: options.rateLimit ?? 100,
+      specShapes: options.specShapes,
+    });
     env.credential = env.resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
     const settings = { RESEND_BASE_URL: env.resend.url, ...options.settings };
     env.api = await startTestApi(env.db, settings);

@@ -30,11 +30,11 @@ export interface SendGridSnapshot {
 }
 
 /** Database, SendGrid emulator, API and worker for one test file, pointed at each other. */
-export function useSendGridEnv(account: SendGridGenerateOptions, maxFileSizeContacts?: number): SendGridEnv {
+export function useSendGridEnv(account: SendGridGenerateOptions, maxFileSizeContacts?: number, specShapes?: { seed: number }): SendGridEnv {
   const env = {} as SendGridEnv;
   beforeAll(async () => {
     env.db = await createTestDatabase();
-    env.sendgrid = await startSendGridEmulator({ account: generateSendGridAccount(account), maxFileSizeContacts });
+    env.sendgrid = await startSendGridEmulator({ account: generateSendGridAccount(account), maxFileSizeContacts, specShapes });
     const settings = { SENDGRID_BASE_URL: env.sendgrid.url, SENDGRID_CDN_URL: env.sendgrid.cdnUrl };
     env.api = await startTestApi(env.db, settings);
     env.worker = await startTestWorker(env.db, settings);
