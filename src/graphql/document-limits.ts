@@ -20,8 +20,18 @@ export interface DocumentLimits {
 /** Object and list literals nested deeper than this are refused (no input type needs more). */
 const MAX_VALUE_DEPTH = 16;
 
-/** PostgreSQL text cannot hold U+0000, and no argument of this API has a use for it. */
+/** PostgreSQL text cannot hold U+0000 (nor a lone UTF-16 surrogate), and no argument has a use for them. */
 export const NUL_MESSAGE = 'String values must not contain the NUL character (U+0000)';
+export const SURROGATE_MESSAGE = 'String values must be valid Unicode (a lone surrogate such as \\ud800 is not)';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a string argument cannot be taken, or null. */
+export function unstorableText(value: string): string | null {
+  if (value.includes('\u0000')) return NUL_MESSAGE;
+  if (LONE_SURROGATE.test(value)) return SURROGATE_MESSAGE;
+  return null;
+}
 
 function tooLarge(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'bad_request', limit: true, http: { status: 400 } } });
@@ -89,8 +99,8 @@ function countNodes(document: DocumentNode, tally: Tally, limits: DocumentLimits
       if (ast.alias && ++tally.aliases > limits.maxAliases) throw tooLarge(`The document has more than ${limits.maxAliases} aliases`);
     } else if (ast.kind === Kind.DIRECTIVE) {
       if (++tally.directives > limits.maxDirectives) throw tooLarge(`The document has more than ${limits.maxDirectives} directives`);
-    } else if (ast.kind === Kind.STRING && ast.value.includes('\u0000')) {
-      throw new GraphQLError(NUL_MESSAGE, { extensions: { code: 'validation_error', limit: true, http: { status: 400 } } });
+    } else if (ast.kind === Kind.STRING && unstorableText(ast.value)) {
+      throw new GraphQLError(unstorableText(ast.value)!, { extensions: { code: 'validation_error', limit: true, http: { status: 400 } } });
     } else if (ast.kind === Kind.LIST || ast.kind === Kind.OBJECT) {
       if (++depth > MAX_VALUE_DEPTH) throw tooLarge(`An argument value is nested more than ${MAX_VALUE_DEPTH} levels deep`);
     }

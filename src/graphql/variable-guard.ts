@@ -9,7 +9,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import { NUL_MESSAGE } from './document-limits.js';
+import { unstorableText } from './document-limits.js';
 import { quoteInput } from '../errors/message-text.js';
 
 /** Variables nested deeper than this are refused before anything walks them recursively. */
@@ -58,11 +58,13 @@ function scanRawValues(inputs: Record<string, unknown>): GraphQLError | null {
   while (stack.length) {
     const { value, depth } = stack.pop()!;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return inputError(NUL_MESSAGE);
+      const problem = unstorableText(value);
+      if (problem) return inputError(problem);
     } else if (value && typeof value === 'object') {
       if (depth > MAX_VARIABLE_DEPTH) return inputError(`Variables are nested more than ${MAX_VARIABLE_DEPTH} levels deep`);
       for (const [key, child] of Object.entries(value)) {
-        if (key.includes('\u0000')) return inputError(NUL_MESSAGE);
+        const problem = unstorableText(key);
+        if (problem) return inputError(problem);
         stack.push({ value: child, depth: depth + 1 });
       }
     }

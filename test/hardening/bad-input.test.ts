@@ -69,6 +69,16 @@ describe('NUL bytes and empty cursors are input errors, never a 500', () => {
     expect(keys).toEqual([]);
   });
 
+  it('answers validation_error for a lone UTF-16 surrogate, over HTTP and graphql-ws (found by the fuzz suite)', async () => {
+    const { key } = await createOrgWithKey(env.db, 'read_only');
+    const http = await gql(key, 'query($id: ID!) { migration(id: $id) { id } }', { id: '#\ud800x' });
+    expect(JSON.parse(http.text).errors[0]).toMatchObject({ extensions: { code: 'validation_error' }, message: expect.stringMatching(/surrogate/) });
+    const client = wsClient(env.api.url, key);
+    const outcome = await collect(client, 'subscription($id: ID!) { migrationProgress(id: $id) { id } }', { id: '#\udc00' }).catch((e: unknown) => e);
+    expect(JSON.stringify(outcome)).toMatch(/validation_error/);
+    await client.dispose();
+  });
+
   it('treats an empty contacts cursor as a bad cursor', async () => {
     const { key } = await createOrgWithKey(env.db, 'read_only');
     const res = await gql(key, '{ contacts(after: "") { totalCount } }');
