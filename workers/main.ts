@@ -6,6 +6,7 @@ import { migrateWithLock } from '../src/db/migrate.js';
 import { newId } from '../src/db/ids.js';
 import { onShutdownSignal } from '../src/process/shutdown.js';
 import pg from 'pg';
+import { isDatabaseUnavailable } from '../src/db/connection-errors.js';
 import {
   credentialJanitorJob,
   migrationImportJob,
@@ -42,8 +43,15 @@ async function main() {
   await ensureQueues(boss, config);
 
   const workerId = newId('wrk');
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.WORKER_CONCURRENCY * 2 + 2 });
-  pool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.WORKER_CONCURRENCY * 2 + 2,
+    // Named, so operators (and the chaos tests) can tell the import connections apart.
+    application_name: 'migrate-worker',
+  });
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'idle database connection failed'));
+  // A checked-out client's error has no listener of pg's own: without this one it would crash the process.
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: err.message }, 'database connection failed')));
   const sealer = createCredentialSealer(config);
   const services: WorkerServices = { env: config, orm, pool, boss, logger, sealer, jobs: new JobQueue(boss), workerId };
   const connection = orm.em.fork().getConnection();
@@ -67,11 +75,14 @@ async function main() {
   logger.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
 
   // A crash must say why in the logs; pg-boss redelivers the job to another worker.
+  // A lost database connection is survivable (work is given back and resumed); anything else is not.
   process.on('uncaughtException', (err) => {
+    if (isDatabaseUnavailable(err)) return void logger.warn({ err: err.message }, 'database connection lost; going on');
     logger.fatal({ err }, 'uncaught exception; exiting');
     process.exit(1);
   });
   process.on('unhandledRejection', (err) => {
+    if (isDatabaseUnavailable(err)) return void logger.warn({ err: (err as Error).message }, 'database connection lost; going on');
     logger.fatal({ err }, 'unhandled rejection; exiting');
     process.exit(1);
   });

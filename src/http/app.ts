@@ -14,6 +14,7 @@ import { readiness } from '../modules/health/readiness.js';
 import { migrateRoutes } from './rest/migrate.routes.js';
 import { mediaRoutes } from './media.routes.js';
 import { requestScope } from '../logger.js';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { authenticateApiKey, bearerToken } from '../modules/api-keys/api-key.service.js';
 import { clientAddress } from './rate-limit.js';
 import { idempotency } from '../modules/idempotency/idempotency.middleware.js';
@@ -32,12 +33,6 @@ function requestIds(): MiddlewareHandler<HttpEnv>[] {
       if (!c.res.headers.has('x-request-id')) c.res.headers.set('X-Request-Id', c.get('requestId'));
     },
   ];
-}
-
-/** Connection refused, terminated or not accepting connections: a retry may succeed. */
-function isDatabaseUnavailable(err: Error): boolean {
-  const code = (err as Error & { code?: string }).code;
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300'].includes(code ?? '') || /Connection terminated/.test(err.message);
 }
 
 /** A request-level failure of the GraphQL endpoint, in GraphQL's own response shape. */

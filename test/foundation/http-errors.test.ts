@@ -71,9 +71,14 @@ describe('health', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('/readyz checks the database', async () => {
-    const res = await fetch(`${api.url}/readyz`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ready', database: 'ok' });
+  it('/readyz checks the database and answers 503 while no worker is alive', async () => {
+    const idle = await fetch(`${api.url}/readyz`);
+    expect(idle.status).toBe(503);
+    expect(await idle.json()).toMatchObject({ status: 'unavailable', database: 'ok', workersAlive: 0 });
+    await db.query(`insert into worker_heartbeats (worker_id, hostname, pid, started_at, last_seen_at) values ('wrk_gone', 'h', 1, now(), now() - interval '5 minutes'), ('wrk_alive', 'h', 2, now(), now())`);
+    const ready = await fetch(`${api.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok', workersAlive: 1 });
+    await db.query("delete from worker_heartbeats where worker_id in ('wrk_gone', 'wrk_alive')");
   });
 });

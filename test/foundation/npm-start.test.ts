@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startProcess, type ManagedProcess } from '../support/processes.js';
 import { freePort } from '../support/ports.js';
+import { eventually } from '../support/test-worker.js';
 
 const started: ManagedProcess[] = [];
 let dataDir: string | undefined;
@@ -45,6 +46,19 @@ describe('npm start without DATABASE_URL', () => {
     await second.waitFor(/API listening/, 60_000);
     expect(second.output()).not.toMatch(/mk_[A-Za-z0-9_-]{43}/);
     expect((await viewer(port, key)).data?.viewer.scope).toBe('full_access');
+
+    // A worker that dies is started again; the API never went away.
+    const workerLine = await second.waitFor(/worker ready/);
+    const workerPid = (JSON.parse(workerLine) as { pid: number }).pid;
+    process.kill(workerPid, 'SIGKILL');
+    await second.waitFor(/child process exited; restarting/);
+    await eventually(
+      async () => second.output().split('\n').filter((l) => /worker ready/.test(l)).length,
+      (n) => n >= 2,
+      30_000,
+    );
+    expect((await viewer(port, key)).data?.viewer.scope).toBe('full_access');
+    await eventually(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status), (status) => status === 200, 30_000);
     expect(await second.stop('SIGINT')).toBe(0);
   });
 });

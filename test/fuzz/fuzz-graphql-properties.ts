@@ -4,6 +4,7 @@
  * transport requests, webhook URLs, introspection.
  */
 import fc from 'fast-check';
+import { unstorable } from './fuzz-graphql.js';
 import type { FuzzEnv } from './fuzz-env.js';
 import type { Expectation, FuzzProperty, RunContext } from './fuzz-harness.js';
 import { runOnClient } from './fuzz-ws-client.js';
@@ -119,7 +120,7 @@ async function runOperation(ctx: RunContext, input: OperationInput, actor: Actor
   if (t === 'ws' && !actor.key) t = 'post';
   if (t === 'get' && urlLength(built.query, built.variables) > MAX_GET_URL) t = 'post';
   const verdict = oracle(built.query, built.variables);
-  const hasNul = built.strings.some((s) => s.includes('\u0000'));
+  const hasNul = built.strings.some(unstorable);
   const e = graphqlExpectation(input.op.kind, actor, t, verdict, hasNul);
   await sendGraphql(
     ctx,
@@ -507,7 +508,7 @@ const graphqlWebhookUrls: FuzzProperty<{ url: string; transport: Transport; asVa
     const query = input.asVariable
       ? 'mutation W($url: String, $events: [String!]) { createWebhookEndpoint(url: $url, events: $events) { endpoint { id url } } }'
       : `mutation { createWebhookEndpoint(url: ${JSON.stringify(input.url)}, events: ${JSON.stringify(input.events)}) { endpoint { id url } } }`;
-    const hasNul = input.url.includes('\u0000');
+    const hasNul = unstorable(input.url);
     await sendGraphql(
       ctx,
       { transport: input.transport, actor: actorFor(ctx.env, 'full'), query, variables: input.asVariable ? { url: input.url, events: input.events } : undefined },

@@ -333,3 +333,8 @@ export function operationArbitrary(env: FuzzEnv, ops: RootOp[], options: { wrong
   });
 }
 
+
+/** A string the API refuses whatever the operation (PostgreSQL cannot store it): NUL, or a lone UTF-16 surrogate. */
+export function unstorable(value: string): boolean {
+  return value.includes('\u0000') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+}

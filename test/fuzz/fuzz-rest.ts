@@ -273,7 +273,8 @@ function routeProbes(env: FuzzEnv): fc.Arbitrary<RouteProbe> {
   ).map(([method, path, label, allow]): RouteProbe => ({ method, path, label, expect: { status: [405], codes: ['method_not_allowed'], allow }, auth: false }));
   const known = fc.constantFrom<RouteProbe>(
     { method: 'GET', path: '/healthz', label: 'GET /healthz', expect: { status: [200] }, auth: false },
-    { method: 'GET', path: '/readyz', label: 'GET /readyz', expect: { status: [200] }, auth: false },
+    // 503 while no worker is alive (the fuzz run starts none).
+    { method: 'GET', path: '/readyz', label: 'GET /readyz', expect: { status: [200, 503] }, auth: false },
     { method: 'GET', path: `/media/${env.mediaFile}`, label: 'GET /media/:file', expect: { status: [200] }, auth: false },
     { method: 'GET', path: `/media/${env.mediaFile.toUpperCase()}`, label: 'GET /media/:file (unknown)', expect: { status: [404], codes: ['not_found'] }, auth: false },
     { method: 'GET', path: `/media/${'0'.repeat(64)}.png`, label: 'GET /media/:file (unknown)', expect: { status: [404], codes: ['not_found'] }, auth: false },

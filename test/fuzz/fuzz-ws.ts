@@ -3,6 +3,7 @@
  * operations next to a live subscription, protocol abuse and oversized frames, key revocation.
  */
 import fc from 'fast-check';
+import { unstorable } from './fuzz-graphql.js';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { FuzzEnv } from './fuzz-env.js';
@@ -154,7 +155,7 @@ const wsOperations: FuzzProperty<{ key: 'full' | 'readOnly'; ops: WsOp[] }> = {
         if (op.kind === 'operation') {
           const built = buildOperation(op.op.op, op.op.values);
           const verdict = oracle(built.query, built.variables);
-          const e = graphqlExpectation(op.op.op.kind, actor, 'ws', verdict, built.strings.some((s) => s.includes('\u0000')));
+          const e = graphqlExpectation(op.op.op.kind, actor, 'ws', verdict, built.strings.some(unstorable));
           const outcome = await runOnClient(client, { query: built.query, variables: Object.keys(built.variables).length ? built.variables : undefined }, { timeoutMs: 8000, firstResultOnly: op.op.op.kind === 'subscription' });
           ctx.ws(`ws ${built.query.slice(0, 300)} variables=${JSON.stringify(built.variables).slice(0, 200)}`, outcome, { label: `ws ${op.op.op.kind} ${op.op.op.field}${verdict.valid ? '' : ' (invalid)'}`, api: 'graphql', codes: e.codes, mayReturnSecret: op.op.op.field === 'createApiKey', readOnlyRequest: op.op.op.kind !== 'mutation' });
         } else {

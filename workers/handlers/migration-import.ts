@@ -6,6 +6,7 @@ import { describeFailure } from './failure-message.js';
 import { emitMigrationEvent } from '../../src/modules/webhooks/webhook-events.js';
 import type { KnownSource } from '../../src/modules/sources/source-catalog.js';
 import { SourceError } from '../../src/sources/source-types.js';
+import { isDatabaseUnavailable } from '../../src/db/connection-errors.js';
 
 /**
  * Runs the approved import to completion, resuming from the job's checkpoints. Provider and
@@ -18,15 +19,16 @@ export const handleMigrationImport: JobHandler<{ jobId: string; organizationId: 
   services,
 ) => {
   const { pool } = services;
-  const ran = await withJobLock(pool, jobId, () => runImport(jobId, organizationId, services));
+  const ran = await withJobLock(pool, jobId, (lockLost) => runImport(jobId, organizationId, services, lockLost));
   if (!ran) services.logger.info({ jobId }, 'import already running in another worker; leaving it there');
 };
 
-async function runImport(jobId: string, organizationId: string, { pool, sealer, env, logger, jobs }: WorkerServices) {
+async function runImport(jobId: string, organizationId: string, { pool, sealer, env, logger, jobs }: WorkerServices, lockLost: AbortSignal) {
   const job = await loadJob(pool, jobId, organizationId);
   if (!job || job.status !== 'importing' || !job.sealed_credential || !job.import_options) return;
 
   const controller = new AbortController();
+  lockLost.addEventListener('abort', () => controller.abort(lockLost.reason), { once: true });
   const stopWatching = watchForCancellation(pool, jobId, 'importing', controller);
   let credential: string | undefined;
   let runner: ImportRunner | undefined;
@@ -49,6 +51,12 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
       await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.completed');
     }
   } catch (err) {
+    // The database went away (restart, killed connection): give the job back; pg-boss
+    // redelivers it and it resumes after the last committed batch.
+    if (lockLost.aborted || isDatabaseUnavailable(err)) {
+      logger.warn({ jobId, err: (lockLost.reason as Error | undefined)?.message ?? (err as Error).message }, 'import interrupted by the database; giving it back');
+      throw lockLost.aborted ? lockLost.reason : err;
+    }
     if (err instanceof ImportInterrupted || controller.signal.aborted) {
       logger.info({ jobId }, 'import stopped: job no longer importing');
       return;

@@ -2,6 +2,7 @@ import type { JobHandler } from '../worker-runtime.js';
 import { loadJob, transitionJob, watchForCancellation } from '../../src/modules/imports/job-state.js';
 import { createConnector } from '../../src/sources/connector-factory.js';
 import { describeFailure } from './failure-message.js';
+import { isDatabaseUnavailable } from '../../src/db/connection-errors.js';
 import { emitMigrationEvent } from '../../src/modules/webhooks/webhook-events.js';
 import type { KnownSource } from '../../src/modules/sources/source-catalog.js';
 
@@ -28,6 +29,7 @@ export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: st
     }
     logger.info({ jobId, domains: scan.domains.length, audiences: scan.audiences.length }, 'scan completed');
   } catch (err) {
+    if (isDatabaseUnavailable(err)) throw err; // given back to the queue: the scan runs again
     if (controller.signal.aborted) return; // cancelled: the API already marked the job failed
     logger.warn({ jobId, err: describeFailure(err, credential) }, 'scan failed');
     const failed = await transitionJob(pool, job, ['scanning'], {

@@ -65,10 +65,16 @@ export function watchForCancellation(
 /**
  * Holds a session advisory lock named after the job while `work` runs, so a redelivered or
  * retried import never runs beside one still going; the lock dies with a killed worker's
- * connection. Returns false without running `work` when another process holds it.
+ * connection. The lock's connection is watched: if it drops, `work`'s signal aborts (the job is
+ * given back and redelivered, since another worker may now take the lock). Returns false
+ * without running `work` when another process holds the lock.
  */
-export async function withJobLock(pool: pg.Pool, jobId: string, work: () => Promise<void>): Promise<boolean> {
+export async function withJobLock(pool: pg.Pool, jobId: string, work: (lockLost: AbortSignal) => Promise<void>): Promise<boolean> {
   const client = await pool.connect();
+  const lost = new AbortController();
+  const onError = (err: Error) => lost.abort(new LockLost(jobId, err));
+  client.on('error', onError);
+  let broken = false;
   try {
     const { rows } = await client.query<{ locked: boolean }>(
       'select pg_try_advisory_lock(hashtextextended($1, 0)) as locked',
@@ -76,12 +82,23 @@ export async function withJobLock(pool: pg.Pool, jobId: string, work: () => Prom
     );
     if (!rows[0]?.locked) return false;
     try {
-      await work();
+      await work(lost.signal);
     } finally {
-      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [jobId]).catch(() => {});
+      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [jobId]).catch(() => (broken = true));
     }
+    if (lost.signal.aborted) throw lost.signal.reason;
     return true;
   } finally {
-    client.release();
+    client.off('error', onError);
+    // A connection that failed is not given back to the pool for reuse.
+    client.release(broken || lost.signal.aborted ? true : undefined);
+  }
+}
+
+/** The connection holding a job's lock dropped: the work stopped and the job goes back to the queue. */
+export class LockLost extends Error {
+  constructor(jobId: string, cause: Error) {
+    super(`the database connection holding the lock of ${jobId} dropped (${cause.message}); the job will be redelivered`);
+    this.name = 'LockLost';
   }
 }
