@@ -10,6 +10,7 @@ import { isDatabaseUnavailable } from '../src/db/connection-errors.js';
 import {
   credentialJanitorJob,
   migrationImportJob,
+  migrationReconcileJob,
   migrationScanJob,
   systemPingJob,
   webhookDeliveryJob,
@@ -20,6 +21,7 @@ import { JobQueue } from '../src/jobs/job-queue.js';
 import { handleMigrationScan } from './handlers/migration-scan.js';
 import { handleMigrationImport } from './handlers/migration-import.js';
 import { handleCredentialJanitor } from './handlers/credential-janitor.js';
+import { handleMigrationReconcile } from './handlers/migration-reconcile.js';
 import { ensureQueues, implementJob, startWorkerBoss, type WorkerServices } from './worker-runtime.js';
 import { handleSystemPing } from './handlers/system-ping.js';
 
@@ -71,7 +73,9 @@ async function main() {
   await implementJob(services, migrationImportJob, handleMigrationImport, { localConcurrency: config.WORKER_CONCURRENCY });
   await implementJob(services, credentialJanitorJob, handleCredentialJanitor);
   await implementJob(services, webhookDeliveryJob, handleWebhookDelivery, { localConcurrency: 4 });
+  await implementJob(services, migrationReconcileJob, handleMigrationReconcile);
   await boss.schedule(credentialJanitorJob.name, '17 * * * *', {});
+  await boss.schedule(migrationReconcileJob.name, '* * * * *', {});
   logger.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
 
   // A crash must say why in the logs; pg-boss redelivers the job to another worker.

@@ -24,7 +24,14 @@ export const systemPingJob = defineJob(
 );
 
 
-const jobRef = z.object({ jobId: z.string().min(1), organizationId: z.string().min(1) });
+/** A migration job and the run this queue work belongs to (absent in work queued before runs existed). */
+const jobRef = z.object({ jobId: z.string().min(1), organizationId: z.string().min(1), run: z.number().int().positive().optional() });
+
+/** Finds migration jobs whose queue work was lost and gives them back (or fails them, with the reason). */
+export const migrationReconcileJob = defineJob('maintenance.reconcile-migrations', z.object({}).passthrough(), {
+  retryLimit: 0,
+  expireInSeconds: 300,
+});
 
 /** Scans a source account: pending → scanning → ready_for_review. */
 export const migrationScanJob = defineJob('migration.scan', jobRef, {
@@ -65,4 +72,5 @@ export const ALL_JOBS: JobDefinition<unknown>[] = [
   migrationImportJob,
   credentialJanitorJob,
   webhookDeliveryJob,
+  migrationReconcileJob,
 ] as JobDefinition<unknown>[];

@@ -13,23 +13,36 @@ import { isDatabaseUnavailable } from '../../src/db/connection-errors.js';
  * credential failures fail the job (the user can retry); a crash of this process leaves the job
  * `importing` and pg-boss redelivers it, which resumes after the last committed batch.
  */
-export const handleMigrationImport: JobHandler<{ jobId: string; organizationId: string }> = async (
-  { jobId, organizationId },
+export const handleMigrationImport: JobHandler<{ jobId: string; organizationId: string; run?: number }> = async (
+  { jobId, organizationId, run },
   _job,
   services,
 ) => {
   const { pool } = services;
-  const ran = await withJobLock(pool, jobId, (lockLost) => runImport(jobId, organizationId, services, lockLost));
-  if (!ran) services.logger.info({ jobId }, 'import already running in another worker; leaving it there');
+  const ran = await withJobLock(pool, jobId, (lockLost) => runImport(jobId, organizationId, run, services, lockLost), LOCK_WAIT_MS);
+  // Never completed silently: pg-boss retries it once the holder (an older run finishing its
+  // batch, or a redelivery's original) has let go.
+  if (!ran) throw new Error(`the import of ${jobId} is still held by another run; retrying later`);
 };
 
-async function runImport(jobId: string, organizationId: string, { pool, sealer, env, logger, jobs }: WorkerServices, lockLost: AbortSignal) {
+/** How long a delivery waits for an older run of its job to let go of the lock. */
+const LOCK_WAIT_MS = 30_000;
+
+async function runImport(
+  jobId: string,
+  organizationId: string,
+  run: number | undefined,
+  { pool, sealer, env, logger, jobs }: WorkerServices,
+  lockLost: AbortSignal,
+) {
   const job = await loadJob(pool, jobId, organizationId);
   if (!job || job.status !== 'importing' || !job.sealed_credential || !job.import_options) return;
+  // Work queued for an older run: the newer run has its own.
+  if (run !== undefined && run !== job.run) return;
 
   const controller = new AbortController();
   lockLost.addEventListener('abort', () => controller.abort(lockLost.reason), { once: true });
-  const stopWatching = watchForCancellation(pool, jobId, 'importing', controller);
+  const stopWatching = watchForCancellation(pool, jobId, 'importing', controller, job.run);
   let credential: string | undefined;
   let runner: ImportRunner | undefined;
   try {
@@ -45,7 +58,7 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
       completed_at: new Date(),
       // Used once: the credential is wiped as soon as the import no longer needs it.
       sealed_credential: null,
-    });
+    }, job.run);
     if (done) {
       logger.info({ jobId, imported: result.imported }, 'import completed');
       await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.completed');
@@ -68,7 +81,7 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
       error_message: describeFailure(err, credential, runner?.currentProgress.phase),
       failed_phase: 'import',
       completed_at: new Date(),
-    });
+    }, job.run);
     if (failed) await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.failed');
   } finally {
     stopWatching();
@@ -78,6 +91,7 @@ async function runImport(jobId: string, organizationId: string, { pool, sealer, 
 function toState(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>): Omit<ImportJobState, 'mediaBaseUrl'> {
   return {
     id: job.id,
+    run: job.run,
     organizationId: job.organization_id,
     source: job.source,
     importOptions: job.import_options as unknown as ImportJobState['importOptions'],

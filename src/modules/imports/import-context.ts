@@ -7,6 +7,8 @@ import { ImportTally, type ImportResult } from './import-result.js';
 
 export interface ImportJobState {
   id: string;
+  /** The run this import belongs to: a commit of an older run is refused. */
+  run: number;
   organizationId: string;
   source: string;
   importOptions: ImportOptions;
@@ -103,8 +105,8 @@ export class ImportContext {
       for (const p of problems) this.tally.error(p.kind, p.reason, p.sourceId);
       const saved = await client.query(
         `update migration_jobs set checkpoints = $3, import_result = $4, progress = $5, updated_at = now()
-          where id = $1 and organization_id = $2 and status = 'importing'`,
-        [this.job.id, this.job.organizationId, this.checkpoints, this.tally.result, this.progress],
+          where id = $1 and organization_id = $2 and status = 'importing' and run = $6`,
+        [this.job.id, this.job.organizationId, this.checkpoints, this.tally.result, this.progress, this.job.run],
       );
       if (!saved.rowCount) throw new ImportInterrupted();
       await client.query('commit');

@@ -12,6 +12,7 @@ export interface JobRow {
   import_options: Record<string, unknown> | null;
   import_result: Record<string, unknown> | null;
   checkpoints: Record<string, unknown>;
+  run: number;
 }
 
 export async function loadJob(pool: pg.Pool, id: string, organizationId: string): Promise<JobRow | null> {
@@ -22,39 +23,46 @@ export async function loadJob(pool: pg.Pool, id: string, organizationId: string)
   return rows[0] ?? null;
 }
 
-/** Moves the job only if it is still in one of `from`; returns whether it moved. */
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+/**
+ * Moves the job only if it is still in one of `from` (and, with `run`, still in that run);
+ * returns whether it moved.
+ */
 export async function transitionJob(
-  pool: pg.Pool,
+  db: Queryable,
   job: { id: string; organization_id: string },
   from: MigrationStatus[],
   set: Record<string, unknown>,
+  run?: number,
 ): Promise<boolean> {
   const columns = Object.keys(set);
-  const assignments = columns.map((c, i) => `${c} = $${i + 4}`).join(', ');
-  const { rowCount } = await pool.query(
+  const assignments = columns.map((c, i) => `${c} = $${i + 5}`).join(', ');
+  const { rowCount } = await db.query(
     `update migration_jobs set ${assignments}, updated_at = now()
-      where id = $1 and organization_id = $2 and status = any($3::text[])`,
-    [job.id, job.organization_id, from, ...columns.map((c) => set[c])],
+      where id = $1 and organization_id = $2 and status = any($3::text[]) and ($4::int is null or run = $4)`,
+    [job.id, job.organization_id, from, run ?? null, ...columns.map((c) => set[c])],
   );
   return (rowCount ?? 0) > 0;
 }
 
 /**
- * Aborts `controller` within about `intervalMs` once the job leaves `status` (a cancel from the
- * API), so waits on the provider end promptly instead of at the next batch.
+ * Aborts `controller` within about `intervalMs` once the job leaves `status` or `run` (a cancel,
+ * or a retry that started a newer run), so waits on the provider end promptly.
  */
 export function watchForCancellation(
   pool: pg.Pool,
   jobId: string,
   status: MigrationStatus,
   controller: AbortController,
+  run: number,
   intervalMs = 250,
 ): () => void {
   const timer = setInterval(() => {
     pool
-      .query<{ status: string }>('select status from migration_jobs where id = $1', [jobId])
+      .query<{ status: string; run: number }>('select status, run from migration_jobs where id = $1', [jobId])
       .then(({ rows }) => {
-        if (rows[0]?.status !== status) controller.abort(new Error('job left ' + status));
+        if (rows[0]?.status !== status || rows[0]?.run !== run) controller.abort(new Error(`job left ${status} run ${run}`));
       })
       .catch(() => {});
   }, intervalMs);
@@ -66,21 +74,22 @@ export function watchForCancellation(
  * Holds a session advisory lock named after the job while `work` runs, so a redelivered or
  * retried import never runs beside one still going; the lock dies with a killed worker's
  * connection. The lock's connection is watched: if it drops, `work`'s signal aborts (the job is
- * given back and redelivered, since another worker may now take the lock). Returns false
- * without running `work` when another process holds the lock.
+ * given back and redelivered, since another worker may now take the lock). Waits up to
+ * `waitMs` for a holder to let go; returns false without running `work` when it does not.
  */
-export async function withJobLock(pool: pg.Pool, jobId: string, work: (lockLost: AbortSignal) => Promise<void>): Promise<boolean> {
+export async function withJobLock(
+  pool: pg.Pool,
+  jobId: string,
+  work: (lockLost: AbortSignal) => Promise<void>,
+  waitMs = 0,
+): Promise<boolean> {
   const client = await pool.connect();
   const lost = new AbortController();
   const onError = (err: Error) => lost.abort(new LockLost(jobId, err));
   client.on('error', onError);
   let broken = false;
   try {
-    const { rows } = await client.query<{ locked: boolean }>(
-      'select pg_try_advisory_lock(hashtextextended($1, 0)) as locked',
-      [jobId],
-    );
-    if (!rows[0]?.locked) return false;
+    if (!(await tryLockFor(client, jobId, waitMs))) return false;
     try {
       await work(lost.signal);
     } finally {
@@ -100,5 +109,16 @@ export class LockLost extends Error {
   constructor(jobId: string, cause: Error) {
     super(`the database connection holding the lock of ${jobId} dropped (${cause.message}); the job will be redelivered`);
     this.name = 'LockLost';
+  }
+}
+
+/** Tries the job's lock until it is free or `waitMs` has passed (an older run finishing its batch). */
+async function tryLockFor(client: pg.PoolClient, jobId: string, waitMs: number): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [jobId]);
+    if (rows[0]?.locked) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -38,6 +38,10 @@ export const MigrationJobSchema = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     completedAt: p.datetime().nullable(),
+    /** Which run of the job this is: every approve and retry starts a new one. */
+    run: p.integer().onCreate(() => 1),
+    /** How often the reconciler gave the job back to the queue after its queue work was lost. */
+    recoveries: p.integer().onCreate(() => 0),
   },
 });
 

@@ -102,9 +102,9 @@ export class MigrationService {
       importOptions: importOptions as Record<string, unknown> | null,
     });
     await this.em.flush();
-    const ref = { jobId: id, organizationId: auth.organizationId };
+    const ref = { jobId: id, organizationId: auth.organizationId, run: 1 };
     try {
-      if (status === 'pending') await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${id}` });
+      if (status === 'pending') await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${id}:1` });
       else await this.services.jobs.send(migrationImportJob, ref);
     } catch (err) {
       // Without queued work the job would sit there forever: take it back.
@@ -164,24 +164,52 @@ export class MigrationService {
     return this.createJob(auth, source, credential, 'importing', importOptions);
   }
 
-  /** ready_for_review → importing, with options resolved against the scan. */
+  /** ready_for_review → importing (a new run), with options resolved against the scan. */
   async approve(auth: AuthContext, id: string, options: ApproveOptions | null | undefined): Promise<MigrationJob> {
     const job = await this.get(auth, id);
     if (job.status !== 'ready_for_review') throw invalidStatus('approve', job.status);
     const importOptions = resolveImportOptions(options, (job.scanResult ?? {}) as Parameters<typeof resolveImportOptions>[1]);
-    const moved = await this.jobs.transition(auth.organizationId, id, ['ready_for_review'], {
-      status: 'importing',
-      importOptions,
-    });
+    const moved = await this.moveAndQueue(auth, id, ['ready_for_review'], { status: 'importing', import_options: importOptions }, migrationImportJob);
     if (!moved) throw invalidStatus('approve', (await this.reload(job)).status);
-    try {
-      await this.services.jobs.send(migrationImportJob, { jobId: id, organizationId: auth.organizationId });
-    } catch (err) {
-      // Nothing will import it: put the job back so the user can approve again.
-      await this.jobs.transition(auth.organizationId, id, ['importing'], { status: 'ready_for_review', importOptions: null });
-      throw err;
-    }
     return this.reload(job);
+  }
+
+  /**
+   * Moves the job to a new run and queues the work that run needs, in one transaction: either
+   * both happen or neither, so no job waits in a live status with nothing queued for it.
+   */
+  private async moveAndQueue(
+    auth: AuthContext,
+    id: string,
+    from: readonly MigrationStatus[],
+    set: Record<string, unknown>,
+    work: typeof migrationImportJob | typeof migrationScanJob,
+  ): Promise<boolean> {
+    const client = await this.services.pool.connect();
+    try {
+      await client.query('begin');
+      const columns = Object.keys(set);
+      const { rows } = await client.query<{ run: number }>(
+        `update migration_jobs set ${columns.map((c, i) => `${c} = $${i + 4}`).join(', ')}, run = run + 1, updated_at = now()
+          where id = $1 and organization_id = $2 and status = any($3::text[]) returning run`,
+        [id, auth.organizationId, from, ...columns.map((c) => set[c])],
+      );
+      const run = rows[0]?.run;
+      if (run === undefined) {
+        await client.query('rollback');
+        return false;
+      }
+      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
+      const singletonKey = work === migrationScanJob ? `scan:${id}:${run}` : undefined;
+      await this.services.jobs.send(work, { jobId: id, organizationId: auth.organizationId, run }, { db, singletonKey });
+      await client.query('commit');
+      return true;
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /** Any non-terminal job → failed "cancelled"; a running worker stops at its next batch. */
@@ -202,7 +230,7 @@ export class MigrationService {
 
   /**
    * failed → pending (failed while scanning) or importing (failed after approval, resuming from
-   * checkpoints). Per-row errors are reset; imported counts and skipped entries are kept.
+   * checkpoints), as a new run. Per-row errors are reset; imported counts and skipped entries are kept.
    */
   async retry(auth: AuthContext, id: string): Promise<MigrationJob> {
     const job = await this.get(auth, id);
@@ -212,29 +240,14 @@ export class MigrationService {
     }
     const resumeImport = job.failedPhase === 'import' && job.importOptions !== null;
     const importResult = job.importResult ? { ...job.importResult, errors: [] } : null;
-    const moved = await this.jobs.transition(auth.organizationId, id, ['failed'], {
-      status: resumeImport ? 'importing' : 'pending',
-      errorMessage: null,
-      failedPhase: null,
-      completedAt: null,
-      importResult,
-    });
+    const moved = await this.moveAndQueue(
+      auth,
+      id,
+      ['failed'],
+      { status: resumeImport ? 'importing' : 'pending', error_message: null, failed_phase: null, completed_at: null, import_result: importResult, recoveries: 0 },
+      resumeImport ? migrationImportJob : migrationScanJob,
+    );
     if (!moved) throw invalidStatus('retry', (await this.reload(job)).status);
-    const ref = { jobId: id, organizationId: auth.organizationId };
-    try {
-      if (resumeImport) await this.services.jobs.send(migrationImportJob, ref);
-      else await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${id}` });
-    } catch (err) {
-      // Nothing will pick it up: leave it failed, as it was, so it can be retried later.
-      await this.jobs.transition(auth.organizationId, id, [resumeImport ? 'importing' : 'pending'], {
-        status: 'failed',
-        errorMessage: job.errorMessage,
-        failedPhase: job.failedPhase,
-        completedAt: job.completedAt,
-        importResult: job.importResult,
-      });
-      throw err;
-    }
     return this.reload(job);
   }
 
