@@ -97,6 +97,7 @@ function toState(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>): Omit<Im
     importOptions: job.import_options as unknown as ImportJobState['importOptions'],
     checkpoints: (job.checkpoints ?? {}) as ImportJobState['checkpoints'],
     importResult: job.import_result as ImportJobState['importResult'],
+    progress: job.progress as ImportJobState['progress'],
     scanResult: job.scan_result as ImportJobState['scanResult'],
   };
 }

@@ -6,6 +6,7 @@ import { Migration0005Media } from './0005-media.js';
 import { Migration0006BulkLoadKeys } from './0006-bulk-load-keys.js';
 import { Migration0007KeyRevocationNotify } from './0007-key-revocation-notify.js';
 import { Migration0009JobRuns } from './0009-job-runs.js';
+import { Migration0010ImportProblems } from './0010-import-problems.js';
 import { Migration0008RateLimitsAndIdempotency } from './0008-rate-limits-and-idempotency.js';
 
 /** Every schema migration, in order. New ones are appended, never edited once released. */
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: '0007-key-revocation-notify', class: Migration0007KeyRevocationNotify },
   { name: '0008-rate-limits-and-idempotency', class: Migration0008RateLimitsAndIdempotency },
   { name: '0009-job-runs', class: Migration0009JobRuns },
+  { name: '0010-import-problems', class: Migration0010ImportProblems },
 ];

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { SourceConnector } from '../../sources/source-types.js';
 import type { ImportOptions } from '../migrations/migration-options.js';
 import type { ImportCheckpoints, ImportProgress } from './import-checkpoints.js';
-import { ImportTally, type ImportResult } from './import-result.js';
+import { ImportTally, type ImportResult, type PendingProblem } from './import-result.js';
 
 export interface ImportJobState {
   id: string;
@@ -14,6 +14,8 @@ export interface ImportJobState {
   importOptions: ImportOptions;
   checkpoints: ImportCheckpoints;
   importResult: Partial<ImportResult> | null;
+  /** The progress committed by the last batch (of this run or an earlier one). */
+  progress?: Partial<ImportProgress> | null;
   scanResult: { audiences?: { id: string; contact_count?: number }[]; contacts?: { unique?: number } } | null;
   /** Public base URL that re-hosted media is served from (the API's). */
   mediaBaseUrl: string;
@@ -49,7 +51,8 @@ export class ImportContext {
     this.checkpoints = structuredClone(job.checkpoints ?? {});
     this.checkpoints.startedAt ??= new Date().toISOString();
     this.startedAt = new Date(this.checkpoints.startedAt);
-    this.progress = { phase: 'custom_fields', counts: {}, startedAt: this.checkpoints.startedAt };
+    // A resumed run goes on from the committed counters, so progress never falls back.
+    this.progress = { phase: 'custom_fields', counts: structuredClone(job.progress?.counts ?? {}), startedAt: this.checkpoints.startedAt };
   }
 
   get options(): ImportOptions {
@@ -99,10 +102,13 @@ export class ImportContext {
     const checkpointsBefore = structuredClone(this.checkpoints);
     // Records the connector skipped since the last commit are reported with this batch.
     const problems = this.connector.problems.drain();
+    let rowProblems: PendingProblem[] = [];
     try {
       await client.query('begin');
       await write(client);
       for (const p of problems) this.tally.error(p.kind, p.reason, p.sourceId);
+      rowProblems = this.tally.takePending();
+      await this.tally.persistProblems(client, this.job.id, this.job.run, rowProblems);
       const saved = await client.query(
         `update migration_jobs set checkpoints = $3, import_result = $4, progress = $5, updated_at = now()
           where id = $1 and organization_id = $2 and status = 'importing' and run = $6`,
@@ -116,6 +122,7 @@ export class ImportContext {
       Object.assign(this.tally.result, tallyBefore);
       Object.assign(this.checkpoints, checkpointsBefore);
       this.connector.problems.restore(problems);
+      this.tally.restorePending(rowProblems);
       throw err;
     } finally {
       client.release();

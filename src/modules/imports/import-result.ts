@@ -1,3 +1,5 @@
+import { insertProblems } from './import-problems.repository.js';
+
 /** How many of one kind were skipped or failed for one reason, with a few examples. */
 export interface ReasonEntry {
   kind: string;
@@ -63,10 +65,39 @@ export class ImportTally {
     add(this.result.skipped, kind, reason, example, count);
   }
 
-  error(kind: string, reason: string, example: string, count = 1): void {
-    add(this.result.errors, kind, reason, example, count);
+  /**
+   * A row problem: held until the next commit, which stores it once per (kind, record, reason)
+   * and counts it only if it was new (`persistProblems`).
+   */
+  error(kind: string, reason: string, example: string): void {
+    this.pending.push({ kind, reason, sourceId: example });
   }
+
+  /** Problems noted since the last commit (given back if that commit rolls back). */
+  takePending(): PendingProblem[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  restorePending(problems: PendingProblem[]): void {
+    this.pending = [...problems, ...this.pending];
+  }
+
+  /** Stores `problems` in the batch's transaction and counts the ones not stored before. */
+  async persistProblems(db: Parameters<typeof insertProblems>[0], jobId: string, run: number, problems: PendingProblem[]): Promise<void> {
+    for (const p of await insertProblems(db, jobId, run, problems)) add(this.result.errors, p.kind, p.reason, p.sourceId, 1);
+  }
+
+  private pending: PendingProblem[] = [];
 }
+
+export interface PendingProblem {
+  kind: string;
+  reason: string;
+  sourceId: string;
+}
+
 
 function add(list: ReasonEntry[], kind: string, reason: string, example: string, count: number) {
   if (count <= 0) return;

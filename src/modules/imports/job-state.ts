@@ -12,6 +12,7 @@ export interface JobRow {
   import_options: Record<string, unknown> | null;
   import_result: Record<string, unknown> | null;
   checkpoints: Record<string, unknown>;
+  progress: Record<string, unknown> | null;
   run: number;
 }
 

@@ -12,6 +12,7 @@ import { findSource, isKnownSource, type KnownSource } from '../sources/source-c
 import { MigrationJob, TERMINAL_STATUSES, type MigrationStatus } from './migration-job.entity.js';
 import { MigrationJobRepository } from './migration-job.repository.js';
 import { emitMigrationEvent } from '../webhooks/webhook-events.js';
+import { summarizeProblems } from '../imports/import-problems.repository.js';
 import { resolveImportOptions, type ApproveOptions, type ImportOptions } from './migration-options.js';
 
 export const CANCELLED_MESSAGE = 'cancelled';
@@ -230,7 +231,8 @@ export class MigrationService {
 
   /**
    * failed → pending (failed while scanning) or importing (failed after approval, resuming from
-   * checkpoints), as a new run. Per-row errors are reset; imported counts and skipped entries are kept.
+   * checkpoints), as a new run. Per-row errors are recounted from the stored row problems;
+   * imported counts and skipped entries are kept.
    */
   async retry(auth: AuthContext, id: string): Promise<MigrationJob> {
     const job = await this.get(auth, id);
@@ -239,7 +241,9 @@ export class MigrationService {
       throw new AppError('invalid_status', 'The credential of this job was wiped after its retention period; start a new migration');
     }
     const resumeImport = job.failedPhase === 'import' && job.importOptions !== null;
-    const importResult = job.importResult ? { ...job.importResult, errors: [] } : null;
+    // Errors are counted afresh from the stored row problems: once per record across runs, so
+    // they neither accumulate nor lose what an earlier run found in rows it will not read again.
+    const importResult = job.importResult ? { ...job.importResult, errors: await summarizeProblems(this.services.pool, id) } : null;
     const moved = await this.moveAndQueue(
       auth,
       id,

@@ -208,7 +208,8 @@ export class SendGridConnector implements SourceConnector {
     for await (const chunk of exportChunks(job.urls ?? [], { skip: records, signal: this.options.signal })) {
       if (plan?.columns !== chunk.columns) plan = columnPlan(chunk.columns, names);
       for (const row of chunk.rows) batch.push(toContact(row, plan));
-      for (const problem of chunk.problems) rejects.push({ reason: problem, example: `export ${job.id}` });
+      // Named by position: one row problem per unreadable row, however alike their reasons.
+      chunk.problems.forEach((problem, i) => rejects.push({ reason: problem, example: `export ${job.id} record ${records + chunk.rows.length + i + 1}` }));
       records += chunk.rows.length + chunk.problems.length;
       if (batch.length >= SENDGRID_BATCH_ROWS) {
         yield { items: batch, nextCursor: `${job.id}:${records}`, rejects };

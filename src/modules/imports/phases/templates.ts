@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { newId } from '../../../db/ids.js';
 import type { SourceTemplate } from '../../../sources/source-types.js';
 import { reviewTemplate, type ReviewReason } from '../../templates/template-review.js';
@@ -24,20 +25,31 @@ function versionReason(t: SourceTemplate): ReviewReason[] {
  * Images on the provider's own hosting are downloaded, stored content-addressed and the HTML
  * pointed at our copies, so templates keep working after the old account is closed.
  */
-async function rehostImages(ctx: ImportContext, html: string): Promise<string> {
+async function rehostImages(ctx: ImportContext, html: string): Promise<{ html: string; images: string[] }> {
   const urls = ctx.connector.hostedImageUrls?.(html) ?? [];
   let out = html;
+  const images: string[] = [];
   for (const url of urls) {
     try {
       const { bytes, contentType } = await ctx.connector.fetchImage!(url);
-      const { sha256, inserted } = await storeMedia(ctx.pool, ctx.job.organizationId, bytes, contentType, url);
+      const { sha256 } = await storeMedia(ctx.pool, ctx.job.organizationId, bytes, contentType, url);
       out = out.split(url).join(`${ctx.job.mediaBaseUrl.replace(/\/+$/, '')}${mediaPath(sha256, contentType)}`);
-      if (inserted) ctx.tally.imported('images');
+      images.push(sha256);
     } catch (err) {
       ctx.tally.error('image', `could not re-host: ${(err as Error).message}`, url);
     }
   }
-  return out;
+  return { html: out, images };
+}
+
+/** Counts the job's re-hosted images once each, in the transaction of the template that uses them. */
+async function countImages(ctx: ImportContext, client: pg.PoolClient, images: string[]): Promise<void> {
+  if (!images.length) return;
+  const { rowCount } = await client.query(
+    'insert into import_media (job_id, sha256) select $1, unnest($2::text[]) on conflict do nothing',
+    [ctx.job.id, images],
+  );
+  ctx.tally.imported('images', rowCount ?? 0);
 }
 
 /**
@@ -60,12 +72,13 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
       });
       continue;
     }
-    const html = await rehostImages(ctx, t.html);
+    const { html, images } = await rehostImages(ctx, t.html);
     const review = reviewTemplate({ subject: t.subject, html, text: t.text });
     const reasons = [...review.reasons, ...versionReason(t)];
     const needsReview = reasons.length > 0;
     const variables = t.variables.map((v) => ({ key: v.key, type: v.type, fallback: v.fallback }));
     await ctx.commit(async (client) => {
+      await countImages(ctx, client, images);
       const linked = await ctx.linkedId(client, 'template', t.sourceId);
       let id = linked;
       let action: 'created' | 'updated' | 'unchanged' | 'skipped';
