@@ -79,6 +79,9 @@ const EnvSchema = z.object({
   /** `npm run demo`: the port of its own embedded database (beside `npm start`'s). */
   DEMO_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54330),
 
+  /** How long one provider request (or export file) is retried across 5xx, cuts and 429s before the job fails. */
+  PROVIDER_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+
   RESEND_BASE_URL: z.url().default('https://api.resend.com'),
   SENDGRID_BASE_URL: z.url().default('https://api.sendgrid.com'),
   /** Where SendGrid's image CDN (cdn.mcauto-images-production.sendgrid.net) is fetched from. */

@@ -8,14 +8,15 @@ import { SendGridConnector } from './sendgrid/sendgrid-connector.js';
 export function createConnector(
   source: KnownSource,
   credential: string,
-  env: Pick<Env, 'RESEND_BASE_URL' | 'SENDGRID_BASE_URL' | 'SENDGRID_CDN_URL'>,
+  env: Pick<Env, 'RESEND_BASE_URL' | 'SENDGRID_BASE_URL' | 'SENDGRID_CDN_URL' | 'PROVIDER_RETRY_SECONDS'>,
   signal?: AbortSignal,
 ): SourceConnector {
+  const retryBudgetMs = env.PROVIDER_RETRY_SECONDS * 1000;
   switch (source) {
     case 'resend':
-      return new ResendConnector({ baseUrl: env.RESEND_BASE_URL, apiKey: credential, signal });
+      return new ResendConnector({ baseUrl: env.RESEND_BASE_URL, apiKey: credential, signal, retryBudgetMs });
     case 'sendgrid':
-      return new SendGridConnector({ baseUrl: env.SENDGRID_BASE_URL, cdnUrl: env.SENDGRID_CDN_URL, apiKey: credential, signal });
+      return new SendGridConnector({ baseUrl: env.SENDGRID_BASE_URL, cdnUrl: env.SENDGRID_CDN_URL, apiKey: credential, signal, retryBudgetMs });
     default:
       throw new Error(`no connector for source ${source}`);
   }

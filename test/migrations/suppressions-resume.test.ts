@@ -7,6 +7,8 @@ import { eventually } from '../support/test-worker.js';
 // 350 suppressions: four pages of Resend's 100.
 const env = useMigrationEnv({
   account: { seed: 23, age: 'new', contacts: 20, lists: 1, suppressions: 350, templates: 0, topics: 0, properties: 0 },
+  // The outage below must outlast the provider retry budget.
+  settings: { PROVIDER_RETRY_SECONDS: '3' },
 });
 
 const SUPPRESSIONS_ONLY = { ignoreDomains: true, ignoreAudiences: true, ignoreContacts: true, ignoreTemplates: true, ignoreCustomFields: true, ignoreTopics: true };

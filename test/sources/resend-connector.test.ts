@@ -101,12 +101,26 @@ describe('resilience', () => {
     expect(faults.every((f) => f.exhausted)).toBe(true);
   });
 
-  it('gives up with a clear error after bounded attempts', async () => {
+  it('rides out a provider outage of several seconds within its budget', async () => {
     const em = await emulate('new');
-    em.faults.inject({ kind: 'status', status: 503, times: 100, path: '/domains' });
-    const err = await connect(em).validateCredential().catch((e: unknown) => e);
+    const outage = em.faults.inject({ kind: 'status', status: 503, times: 100_000, path: '/domains' });
+    setTimeout(() => outage.remove(), 3000);
+    const connector = new ResendConnector({ baseUrl: em.url, apiKey: em.account.apiKeys.find((k) => k.permission === 'full_access')!.token, backoffBaseMs: 100, retryBudgetMs: 60_000 });
+    await expect(connector.validateCredential()).resolves.toBeUndefined();
+    expect(outage.fired).toBeGreaterThan(1);
+  });
+
+  it('retries for its time budget, not a count, and then gives up with a clear error', async () => {
+    const em = await emulate('new');
+    const fault = em.faults.inject({ kind: 'status', status: 503, times: 1000, path: '/domains' });
+    const started = Date.now();
+    const connector = new ResendConnector({ baseUrl: em.url, apiKey: em.account.apiKeys.find((k) => k.permission === 'full_access')!.token, backoffBaseMs: 20, retryBudgetMs: 1500 });
+    const err = await connector.validateCredential().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SourceError);
-    expect(err).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('failed after 6 attempts (server error 503)') });
+    expect(err).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/failed after \d+ attempts over \d+ s \(server error 503\)$/) });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    // Far more than the six attempts a count would have allowed.
+    expect(fault.fired).toBeGreaterThan(6);
   });
 
   it('never causes a 429 itself, even starting below the team limit it learns from headers', async () => {
@@ -141,7 +155,7 @@ describe('credentials', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((r) => server.close(() => r()));
-    const connector = new ResendConnector({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 're_x', backoffBaseMs: 1 });
+    const connector = new ResendConnector({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 're_x', backoffBaseMs: 1, retryBudgetMs: 500 });
     const err = await connector.validateCredential().catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('network error') });
   });

@@ -76,7 +76,9 @@ export class MigrationService {
     const source = this.enabledSource(parsed.data.source);
     const descriptor = findSource(source)!;
     try {
-      await createConnector(source, parsed.data.credential, this.services.env, AbortSignal.timeout(30_000)).validateCredential();
+      // The caller waits for this answer: a short retry budget, not an import's.
+      const env = { ...this.services.env, PROVIDER_RETRY_SECONDS: Math.min(this.services.env.PROVIDER_RETRY_SECONDS, 10) };
+      await createConnector(source, parsed.data.credential, env, AbortSignal.timeout(30_000)).validateCredential();
     } catch (err) {
       const error = this.credentialError(err, descriptor.credentialErrorCode, descriptor.label);
       throw new AppError(error.code, redactSecret(error.message, parsed.data.credential));

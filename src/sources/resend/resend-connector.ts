@@ -36,6 +36,7 @@ export interface ResendConnectorOptions {
   signal?: AbortSignal;
   pacer?: RatePacer;
   backoffBaseMs?: number;
+  retryBudgetMs?: number;
 }
 
 /** Reads one Resend team: domains, audiences/segments and their contacts, global contacts. */

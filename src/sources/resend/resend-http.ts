@@ -3,14 +3,11 @@ import { parseProviderJson } from '../shared/provider-json.js';
 import { RatePacer } from '../shared/rate-pacer.js';
 import { SourceError } from '../source-types.js';
 import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
+import { RetryBudget } from '../shared/retry-budget.js';
 
 /** Resend's documented default before a response tells us the team's real limit. */
 export const RESEND_INITIAL_RATE_LIMIT = 2;
 export const RESEND_REQUEST_TIMEOUT_MS = 30_000;
-/** Attempts for one request across 5xx, network errors, cut connections and malformed bodies. */
-export const RESEND_MAX_ATTEMPTS = 6;
-/** 429s are waits, not failures: they have their own, larger bound. */
-export const RESEND_MAX_RATE_LIMITED = 20;
 const USER_AGENT = 'migrate-service/0.1 (+resend-connector)';
 
 export interface ResendHttpOptions {
@@ -21,6 +18,8 @@ export interface ResendHttpOptions {
   pacer?: RatePacer;
   /** Backoff base; tests shorten it. */
   backoffBaseMs?: number;
+  /** How long one request is retried in all (see RetryBudget). */
+  retryBudgetMs?: number;
 }
 
 export interface ResendRequestStats {
@@ -57,9 +56,11 @@ export class ResendHttp {
     let lastProblem = '';
     let attempt = 0;
     let rateLimited = 0;
-    while (attempt < RESEND_MAX_ATTEMPTS && rateLimited <= RESEND_MAX_RATE_LIMITED) {
+    const budget = new RetryBudget(this.options.retryBudgetMs);
+    while (budget.open) {
+      budget.attempts++;
       attempt++;
-      if (attempt + rateLimited > 1) this.stats.retries++;
+      if (budget.attempts > 1) this.stats.retries++;
       await this.pacer.acquire(this.options.signal);
       this.stats.requests++;
       let res: Response;
@@ -92,7 +93,8 @@ export class ResendHttp {
         const retryAfter = Number(res.headers.get('retry-after'));
         const waitMs = (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 1) * 1000;
         this.pacer.pauseFor(waitMs);
-        lastProblem = 'rate limited (429)';
+        lastProblem = `rate limited (429${res.headers.has('retry-after') ? `, Retry-After ${retryAfter} s` : ''})`;
+        if (waitMs > budget.remainingMs) break;
         continue;
       }
       if (res.status >= 500) {
@@ -113,7 +115,7 @@ export class ResendHttp {
     }
     throw new SourceError(
       lastProblem.startsWith('rate limited') ? 'rate_limited' : 'unavailable',
-      `Resend ${endpoint} failed after ${attempt + rateLimited} attempts (${lastProblem})`,
+      `Resend ${endpoint} failed after ${budget.describe()} (${lastProblem})`,
       { endpoint },
     );
   }

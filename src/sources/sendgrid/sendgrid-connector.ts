@@ -97,7 +97,7 @@ export class SendGridConnector implements SourceConnector {
   private readonly exports = new Map<string, Promise<ExportJob>>();
 
   constructor(
-    private readonly options: { baseUrl: string; apiKey: string; cdnUrl?: string; signal?: AbortSignal; backoffBaseMs?: number },
+    private readonly options: { baseUrl: string; apiKey: string; cdnUrl?: string; signal?: AbortSignal; backoffBaseMs?: number; retryBudgetMs?: number },
   ) {
     this.http = new SendGridHttp(options);
   }
@@ -205,7 +205,8 @@ export class SendGridConnector implements SourceConnector {
     let plan: ColumnPlan | undefined;
     let batch: SourceContact[] = [];
     let rejects: SourceReject[] = [];
-    for await (const chunk of exportChunks(job.urls ?? [], { skip: records, signal: this.options.signal })) {
+    const reading = { skip: records, signal: this.options.signal, retryBudgetMs: this.options.retryBudgetMs };
+    for await (const chunk of exportChunks(job.urls ?? [], reading)) {
       if (plan?.columns !== chunk.columns) plan = columnPlan(chunk.columns, names);
       for (const row of chunk.rows) batch.push(toContact(row, plan));
       // Named by position: one row problem per unreadable row, however alike their reasons.

@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { SourceError } from '../source-types.js';
+import { RetryBudget } from '../shared/retry-budget.js';
 import { CsvRowReader } from '../shared/csv-rows.js';
 import type { SendGridHttp } from './sendgrid-http.js';
 
@@ -61,7 +62,8 @@ export async function reuseExport(http: SendGridHttp, id: string, signal?: Abort
 }
 
 /** Attempts to read one export file; a cut download resumes after the rows already read. */
-export const EXPORT_FILE_ATTEMPTS = 4;
+/** The longest wait between two attempts at one export file. */
+const FILE_RETRY_CAP_MS = 8_000;
 const DECODE_CHUNK_BYTES = 64 * 1024;
 
 /** Rows of an export as they arrive: the file's lower-cased header, data rows, and rows that could not be read. */
@@ -78,13 +80,18 @@ export interface ExportChunk {
  * file is fetched again and the records already handed out are skipped; `skip` does the same
  * for a resumed import (records = data rows and unreadable rows, headers not counted).
  */
-export async function* exportChunks(urls: string[], options: { skip?: number; signal?: AbortSignal } = {}): AsyncGenerator<ExportChunk> {
+export async function* exportChunks(
+  urls: string[],
+  options: { skip?: number; signal?: AbortSignal; retryBudgetMs?: number } = {},
+): AsyncGenerator<ExportChunk> {
   const { signal } = options;
   let toSkip = options.skip ?? 0;
   for (const [index, url] of urls.entries()) {
     const which = `export file ${index + 1} of ${urls.length}`;
     let delivered = 0;
+    const budget = new RetryBudget(options.retryBudgetMs);
     for (let attempt = 1; ; attempt++) {
+      budget.attempts = attempt;
       let seen = 0;
       try {
         for await (const chunk of fileChunks(url, signal)) {
@@ -103,11 +110,12 @@ export async function* exportChunks(urls: string[], options: { skip?: number; si
         }
         break;
       } catch (err) {
-        if (signal?.aborted || attempt >= EXPORT_FILE_ATTEMPTS) {
+        const wait = Math.min(FILE_RETRY_CAP_MS, POLL_MIN_MS * 2 ** attempt);
+        if (signal?.aborted || wait > budget.remainingMs) {
           const reason = err instanceof SourceError ? err.message : `the download was cut (${(err as Error).message})`;
-          throw new SourceError('unavailable', `Reading SendGrid ${which} failed after ${attempt} attempts: ${reason}`);
+          throw new SourceError('unavailable', `Reading SendGrid ${which} failed after ${budget.describe()}: ${reason}`);
         }
-        await sleep(POLL_MIN_MS * 2 ** attempt, undefined, { signal });
+        await sleep(wait, undefined, { signal });
       }
     }
   }

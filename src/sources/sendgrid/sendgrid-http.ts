@@ -3,11 +3,9 @@ import { parseProviderJson } from '../shared/provider-json.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SourceError } from '../source-types.js';
 import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
+import { RetryBudget } from '../shared/retry-budget.js';
 
 export const SENDGRID_REQUEST_TIMEOUT_MS = 60_000;
-/** Attempts for one request across 5xx, network errors and malformed bodies (429s wait apart). */
-export const SENDGRID_MAX_ATTEMPTS = 6;
-export const SENDGRID_MAX_RATE_LIMITED = 20;
 const USER_AGENT = 'migrate-service/0.1 (+sendgrid-connector)';
 
 export interface SendGridHttpOptions {
@@ -15,6 +13,8 @@ export interface SendGridHttpOptions {
   apiKey: string;
   signal?: AbortSignal;
   backoffBaseMs?: number;
+  /** How long one request is retried in all (see RetryBudget). */
+  retryBudgetMs?: number;
 }
 
 interface ErrorBody {
@@ -58,10 +58,13 @@ export class SendGridHttp {
     let attempt = 0;
     let rateLimited = 0;
     let lastProblem = '';
-    while (attempt < SENDGRID_MAX_ATTEMPTS && rateLimited <= SENDGRID_MAX_RATE_LIMITED) {
+    const budget = new RetryBudget(this.options.retryBudgetMs);
+    while (budget.open) {
+      budget.attempts++;
       attempt++;
-      if (attempt + rateLimited > 1) this.stats.retries++;
+      if (budget.attempts > 1) this.stats.retries++;
       const wait = (this.blockedUntil.get(bucket) ?? 0) - Date.now();
+      if (wait > budget.remainingMs && budget.attempts > 1) break;
       if (wait > 0) await sleep(wait, undefined, { signal: this.options.signal });
       this.stats.requests++;
       let res: Response;
@@ -120,7 +123,7 @@ export class SendGridHttp {
     }
     throw new SourceError(
       lastProblem.startsWith('rate limited') ? 'rate_limited' : 'unavailable',
-      `SendGrid ${endpoint} failed after ${attempt + rateLimited} attempts (${lastProblem})`,
+      `SendGrid ${endpoint} failed after ${budget.describe()} (${lastProblem})`,
       { endpoint },
     );
   }
