@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { useMigrationEnv } from '../support/migration-env.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
+import { postGraphQLText } from '../support/test-api.js';
 import { collect, wsClient } from '../support/ws-client.js';
 
 const env = useMigrationEnv({
@@ -12,14 +13,7 @@ const env = useMigrationEnv({
   settings: { NODE_ENV: 'production', MAX_BODY_BYTES: '65536' },
 });
 
-async function gql(key: string | null, query: string, variables?: unknown) {
-  const res = await fetch(`${env.api.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: res.status, text: await res.text() };
-}
+const gql = (key: string | null, query: string, variables?: unknown) => postGraphQLText(env.api.url, key, query, variables);
 
 /** A job of the organization waiting for approval, with a scan of one domain and one audience. */
 async function readyJob(organizationId: string): Promise<string> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useMigrationEnv } from '../support/migration-env.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
+import { postGraphQLText } from '../support/test-api.js';
 import { cleanText, redactSecret } from '../../src/errors/message-text.js';
 import { describeFailure } from '../../workers/handlers/failure-message.js';
 import { SourceError } from '../../src/sources/source-types.js';
@@ -12,14 +13,7 @@ const env = useMigrationEnv({
   settings: { NODE_ENV: 'production' },
 });
 
-async function gql(key: string | null, query: string, variables?: unknown) {
-  const res = await fetch(`${env.api.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: res.status, text: await res.text() };
-}
+const gql = (key: string | null, query: string, variables?: unknown) => postGraphQLText(env.api.url, key, query, variables);
 
 describe('a credential is never echoed', () => {
   it('refuses a credential with CR, LF, NUL or other control characters at once, without calling the provider', async () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useMigrationEnv } from '../support/migration-env.js';
 import { createOrgWithKey } from '../support/factories.js';
-import { restClient } from '../support/rest-client.js';
 import { eventually } from '../support/test-worker.js';
 import { resendTruth } from '../../emulators/resend/generator.js';
 
@@ -10,23 +9,12 @@ const env = useMigrationEnv({
   account: { seed: 29, age: 'new', contacts: 900, lists: 2 },
   settings: { JOB_HEARTBEAT_SECONDS: '10', JOB_MONITOR_INTERVAL_SECONDS: '1' },
 });
-const CONTACTS_ONLY = { ignoreCustomFields: true, ignoreTopics: true, ignoreTemplates: true, ignoreSuppressions: true };
 
 describe('cancel, then retry at once', () => {
   for (const delayMs of [0, 300, 1000]) {
     it(`after ${delayMs} ms: the retry runs (never dropped), the cancelled run commits nothing more, the rows are exact`, { timeout: 120_000 }, async () => {
       const { org, key } = await createOrgWithKey(env.db);
-      const client = restClient(env.api.url, key);
-      const started = await client.post('/v1/migrate', { source: 'resend', credential: env.credential });
-      const id = started.body.id as string;
-      await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
-      env.resend.setRateLimit(6);
-      await client.post(`/v1/migrate/${id}/approve`, { options: CONTACTS_ONLY });
-      await eventually(
-        async () => (await env.db.query<{ n: number }>(`select coalesce((progress->'counts'->'contacts'->>'processed')::int, 0) as n from migration_jobs where id = $1`, [id]))[0]!.n,
-        (n) => n >= 100,
-        60_000,
-      );
+      const { client, id } = await env.importingContacts(key, { rateLimit: 6, atLeast: 100 });
       expect((await client.post(`/v1/migrate/${id}/cancel`)).body.error_message).toBe('cancelled');
       await sleep(delayMs);
       const retried = await client.post(`/v1/migrate/${id}/retry`);

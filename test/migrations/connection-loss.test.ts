@@ -10,22 +10,7 @@ const env = useMigrationEnv({
   account: { seed: 17, age: 'new', contacts: 1200, lists: 2 },
   settings: { JOB_HEARTBEAT_SECONDS: '10', JOB_MONITOR_INTERVAL_SECONDS: '1' },
 });
-const CONTACTS_ONLY = { ignoreCustomFields: true, ignoreTopics: true, ignoreTemplates: true, ignoreSuppressions: true };
-
-async function importing(key: string) {
-  const client = restClient(env.api.url, key);
-  const started = await client.post('/v1/migrate', { source: 'resend', credential: env.credential });
-  const id = started.body.id as string;
-  await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
-  env.resend.setRateLimit(8);
-  await client.post(`/v1/migrate/${id}/approve`, { options: CONTACTS_ONLY });
-  await eventually(
-    async () => (await env.db.query<{ n: number }>(`select coalesce((progress->'counts'->'contacts'->>'processed')::int, 0) as n from migration_jobs where id = $1`, [id]))[0]!.n,
-    (n) => n >= 200,
-    60_000,
-  );
-  return { client, id };
-}
+const importing = (key: string) => env.importingContacts(key, { rateLimit: 8, atLeast: 200 });
 
 async function expectExact(orgId: string, client: ReturnType<typeof restClient>, id: string) {
   env.resend.setRateLimit(100);

@@ -69,3 +69,13 @@ export async function graphql<TData, TVars>(
 
 /** The `extensions.code` of the first error, for concise assertions. */
 export const errorCode = (res: GraphQLResponse<unknown>) => res.errors?.[0]?.extensions?.code;
+
+/** POSTs a GraphQL document as text (for documents no client would build), with the raw answer. */
+export async function postGraphQLText(baseUrl: string, key: string | null, query: string, variables?: unknown) {
+  const res = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, text: await res.text() };
+}

@@ -1,4 +1,5 @@
 import { insertProblems } from './import-problems.repository.js';
+import { ProblemLog, type RecordProblem } from '../../sources/shared/record-problems.js';
 
 /** How many of one kind were skipped or failed for one reason, with a few examples. */
 export interface ReasonEntry {
@@ -70,18 +71,16 @@ export class ImportTally {
    * and counts it only if it was new (`persistProblems`).
    */
   error(kind: string, reason: string, example: string): void {
-    this.pending.push({ kind, reason, sourceId: example });
+    this.pending.report(kind, example, reason);
   }
 
-  /** Problems noted since the last commit (given back if that commit rolls back). */
+  /** Problems noted since the last commit (given back with `restorePending` if that commit rolls back). */
   takePending(): PendingProblem[] {
-    const out = this.pending;
-    this.pending = [];
-    return out;
+    return this.pending.drain();
   }
 
   restorePending(problems: PendingProblem[]): void {
-    this.pending = [...problems, ...this.pending];
+    this.pending.restore(problems);
   }
 
   /** Stores `problems` in the batch's transaction and counts the ones not stored before. */
@@ -89,14 +88,10 @@ export class ImportTally {
     for (const p of await insertProblems(db, jobId, run, problems)) add(this.result.errors, p.kind, p.reason, p.sourceId, 1);
   }
 
-  private pending: PendingProblem[] = [];
+  private readonly pending = new ProblemLog();
 }
 
-export interface PendingProblem {
-  kind: string;
-  reason: string;
-  sourceId: string;
-}
+export type PendingProblem = RecordProblem;
 
 
 function add(list: ReasonEntry[], kind: string, reason: string, example: string, count: number) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wireId as id, wireText as text } from '../shared/wire-fields.js';
 
 /**
  * Resend's wire shapes, as wide as its official spec (emulators/specs/resend/openapi.yaml, where
@@ -8,15 +9,6 @@ import { z } from 'zod';
  * reports it and goes on.
  */
 
-/** A scalar the spec types as text; numbers and booleans are kept as their text, anything else dropped. */
-const text = z
-  .union([z.string(), z.number(), z.boolean()])
-  .transform((v) => String(v))
-  .nullable()
-  .optional()
-  .catch(null);
-
-const id = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
 const flag = z.boolean().optional().catch(undefined);
 
 /** A value our model holds as string | number | boolean | null; objects and lists become JSON text. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wireId as id, wireText as text } from '../shared/wire-fields.js';
 
 /**
  * SendGrid's wire shapes, as wide as its official specs (emulators/specs/sendgrid): unknown
@@ -7,14 +8,6 @@ import { z } from 'zod';
  * and goes on. List bodies are parsed as arrays of unknown items, each item on its own.
  */
 
-const text = z
-  .union([z.string(), z.number(), z.boolean()])
-  .transform((v) => String(v))
-  .nullable()
-  .optional()
-  .catch(null);
-
-const id = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
 const count = z.number().int().nonnegative().optional().catch(undefined);
 export const wireItems = z.array(z.unknown());
 

@@ -20,7 +20,7 @@ export class ProblemLog {
   private pending: RecordProblem[] = [];
 
   report(kind: string, sourceId: string, reason: string): void {
-    this.pending.push({ kind, sourceId: cleanText(sourceId, 120), reason: cleanText(reason) });
+    this.pending.push({ kind, sourceId: cleanText(sourceId, 320), reason: cleanText(reason) });
   }
 
   drain(): RecordProblem[] {
