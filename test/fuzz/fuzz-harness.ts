@@ -22,7 +22,10 @@ import { MARKER_PATTERN } from './fuzz-arbitraries.js';
 import { WsPool } from './fuzz-ws-client.js';
 
 /** Answers slower than this are a violation (a stall, as a 30 kB query used to cause). */
-export const SLOW_MS = Number(process.env.FUZZ_SLOW_MS ?? 3000);
+// Under vitest (npm test) time is not judged: CI shares two cores among many test files, and
+// performance is the bench's to measure (hostile-query). `npm run fuzz` judges it.
+const TIMING = !process.env.VITEST;
+export const SLOW_MS = Number(process.env.FUZZ_SLOW_MS ?? (TIMING ? 3000 : 60_000));
 /** Per-request timeout: a request still unanswered then is a stall. */
 const TIMEOUT_MS = Number(process.env.FUZZ_TIMEOUT_MS ?? 15_000);
 

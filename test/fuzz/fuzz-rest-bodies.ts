@@ -72,7 +72,7 @@ const restStart: FuzzProperty<StartBody> = {
     if (e.credential !== undefined) payload.credential = e.credential;
     const res = await ctx.http(
       { method: 'POST', path: '/v1/migrate', headers: { authorization: bearer(ctx.env.orgA.full.key), ...JSON_TYPE }, body: JSON.stringify(payload) },
-      { label: 'POST /v1/migrate', api: 'rest', status: e.status, codes: e.codes, namesInMessage: e.names, noUpstream: e.status[0] === 422, maxMs: e.controlChars ? Number(process.env.FUZZ_REFUSE_MS ?? 1500) : undefined },
+      { label: 'POST /v1/migrate', api: 'rest', status: e.status, codes: e.codes, namesInMessage: e.names, noUpstream: e.status[0] === 422, maxMs: e.controlChars ? Number(process.env.FUZZ_REFUSE_MS ?? (process.env.VITEST ? 60_000 : 1500)) : undefined },
     );
     if (res?.status === 201 && typeof res.json?.id !== 'string') ctx.violation('wrong-shape', 'POST /v1/migrate', 'POST /v1/migrate', '201', res.text.slice(0, 200), 'no job id');
   },

@@ -1,3 +1,4 @@
+import { SLOW_MS } from './fuzz-harness.js';
 /**
  * Properties of graphql-ws on /graphql: connection_init payloads, one socket carrying bad and good
  * operations next to a live subscription, protocol abuse and oversized frames, key revocation.
@@ -256,7 +257,7 @@ const wsProtocol: FuzzProperty<ProtocolCase> = {
           // a protocol-level refusal, as allowed
         } else if (closed) ctx.violation(closed.code === 4500 || closed.code === 1011 ? 'ws-internal-close' : 'ws-socket-lost', label, input.what, `ws close ${closed.code}`, closed.reason, 'one operation closed the whole socket');
         else if (!reply) ctx.violation('ws-no-answer', label, input.what, '', JSON.stringify(socket.messages).slice(0, 300), 'no next/error for the operation within 8 s');
-        else if (ms > 3000) ctx.violation('slow', label, input.what, `ws ${reply.type}`, '', `answered in ${Math.round(ms)} ms`);
+        else if (ms > SLOW_MS) ctx.violation('slow', label, input.what, `ws ${reply.type}`, '', `answered in ${Math.round(ms)} ms`);
         const text = JSON.stringify(socket.messages);
         if (/internal_error|INTERNAL_SERVER_ERROR|Unexpected error\./.test(text)) ctx.violation('internal-error', label, input.what, '', text.slice(0, 300), 'the answer names an internal error');
       }
