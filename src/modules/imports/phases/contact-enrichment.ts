@@ -67,7 +67,7 @@ export class ContactEnrichment {
       if (!mapping) continue; // not selected by the user
       const value = coerceFieldValue(raw, mapping.fieldType);
       if (value === undefined) {
-        this.ctx.tally.error('custom_field_value', `value of ${key} is not a ${mapping.fieldType}`, contact.emailOriginal);
+        this.ctx.tally.error('custom_field_value', `value of ${key} is not a ${mapping.fieldType}`, contact.email);
         continue;
       }
       if (value !== null) values[mapping.fieldName] = value;

@@ -98,7 +98,7 @@ async function writeContacts(
   for (const c of page.items) {
     const problem = emailProblem(c.email);
     if (problem) {
-      if (ctx.firstReport(c.email)) ctx.tally.error('contact', problem, c.emailOriginal);
+      if (ctx.firstReport(c.email)) ctx.tally.error('contact', problem, c.email);
       continue;
     }
     // Values that came with the record (SendGrid's export) are used in every pass; per-contact reads only in one.
@@ -114,7 +114,7 @@ async function writeContacts(
     };
     const tooLong = contactRowProblem(row);
     if (tooLong) {
-      if (ctx.firstReport(c.email)) ctx.tally.error('contact', tooLong, c.emailOriginal);
+      if (ctx.firstReport(c.email)) ctx.tally.error('contact', tooLong, c.email);
       continue;
     }
     rows.push(row);

@@ -18,7 +18,7 @@ export async function importSuppressions(ctx: ImportContext): Promise<void> {
       await ctx.commit(async (client) => {
         const rows = page.items.filter((s) => {
           const problem = emailProblem(s.email);
-          if (problem) ctx.tally.error('suppression', problem, s.emailOriginal);
+          if (problem) ctx.tally.error('suppression', problem, s.email);
           return !problem;
         });
         const { rowCount } = await client.query(
