@@ -402,15 +402,16 @@ const killSendgridExport: Scenario = {
     if (!exports.length) throw new MissedFault('no export holds more than one batch at this size');
     const chosen = rng.pick(exports);
     const exportsBefore = routeCount(o, 'POST /v3/marketing/contacts/exports');
-    // Export files 700 ms late each, so the time between two batches is long enough to hit.
-    const slow = o.env.emulator.faults.inject({ path: /^\/exports\//, kind: 'slow', delayMs: 700, times: 100_000 });
+    // Export files 2 s late each, so the time between two batches is long enough to hit: the
+    // next batch is read while one is written, so a short last batch would otherwise follow at once.
+    const slow = o.env.emulator.faults.inject({ path: /^\/exports\//, kind: 'slow', delayMs: 2000, times: 100_000 });
     await run.approve();
     const inside = (j: JobState) => {
       const m = chosen.mark(j) as { after?: string | null; done?: boolean } | undefined;
       const read = Number(/:(\d+)$/.exec(m?.after ?? '')?.[1] ?? 0);
       return !!m && !m.done && read > 0 ? read : 0;
     };
-    const killedAt = await killWhen(o, worker!, async () => inside(await run.job()) > 0, 300_000, `a committed batch inside the export of ${chosen.name}`, rng.int(0, 500));
+    const killedAt = await killWhen(o, worker!, async () => inside(await run.job()) > 0, 300_000, `a committed batch inside the export of ${chosen.name}`, rng.int(0, 200));
     const atKill = await run.job();
     if (!inside(atKill)) throw new MissedFault(`the kill meant for the inside of the export of ${chosen.name} came after it (${JSON.stringify(chosen.mark(atKill))})`);
     slow.remove();
