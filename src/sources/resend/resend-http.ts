@@ -74,7 +74,7 @@ export class ResendHttp {
       } catch (err) {
         if (this.options.signal?.aborted) throw this.options.signal.reason ?? err;
         lastProblem = `network error: ${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message ?? (err as Error).cause) : (err as Error).message}`;
-        await this.backoff(attempt);
+        await this.backoff(attempt, budget);
         continue;
       }
       this.observeRateHeaders(res.headers);
@@ -83,7 +83,7 @@ export class ResendHttp {
         return null;
       });
       if (text === null) {
-        await this.backoff(attempt);
+        await this.backoff(attempt, budget);
         continue;
       }
       if (res.status === 429) {
@@ -99,7 +99,7 @@ export class ResendHttp {
       }
       if (res.status >= 500) {
         lastProblem = `server error ${res.status}`;
-        await this.backoff(attempt);
+        await this.backoff(attempt, budget);
         continue;
       }
       let body: unknown;
@@ -107,7 +107,7 @@ export class ResendHttp {
         body = parseProviderJson(text);
       } catch {
         lastProblem = `invalid JSON in a ${res.status} response`;
-        await this.backoff(attempt);
+        await this.backoff(attempt, budget);
         continue;
       }
       if (res.ok) return body as T;
@@ -137,8 +137,9 @@ export class ResendHttp {
     }
   }
 
-  private backoff(attempt: number): Promise<void> {
-    return jitteredBackoff(attempt, this.options.backoffBaseMs ?? BACKOFF_BASE_MS, this.options.signal);
+  /** A jittered wait, never past what remains of the request's retry budget. */
+  private backoff(attempt: number, budget: RetryBudget): Promise<void> {
+    return jitteredBackoff(attempt, this.options.backoffBaseMs ?? BACKOFF_BASE_MS, this.options.signal, budget.remainingMs);
   }
 
   private mapError(endpoint: string, status: number, body: FlatError): SourceError {

@@ -83,14 +83,14 @@ export class SendGridHttp {
       } catch (err) {
         if (this.options.signal?.aborted) throw this.options.signal.reason ?? err;
         lastProblem = `network error: ${(err as Error).message}`;
-        await this.backoff(attempt);
+        await this.backoff(attempt, budget);
         continue;
       }
       this.observe(bucket, res.headers);
       const text = await res.text().catch(() => null);
       if (text === null) {
         lastProblem = 'connection cut while reading the response';
-        await this.backoff(attempt);
+        await this.backoff(attempt, budget);
         continue;
       }
       if (res.status === 429) {
@@ -105,7 +105,7 @@ export class SendGridHttp {
       }
       if (res.status >= 500) {
         lastProblem = `server error ${res.status}`;
-        await this.backoff(attempt);
+        await this.backoff(attempt, budget);
         continue;
       }
       let parsed: unknown = null;
@@ -114,7 +114,7 @@ export class SendGridHttp {
           parsed = parseProviderJson(text);
         } catch {
           lastProblem = `invalid JSON in a ${res.status} response`;
-          await this.backoff(attempt);
+          await this.backoff(attempt, budget);
           continue;
         }
       }
@@ -142,8 +142,9 @@ export class SendGridHttp {
     }
   }
 
-  private backoff(attempt: number): Promise<void> {
-    return jitteredBackoff(attempt, this.options.backoffBaseMs ?? BACKOFF_BASE_MS, this.options.signal);
+  /** A jittered wait, never past what remains of the request's retry budget. */
+  private backoff(attempt: number, budget: RetryBudget): Promise<void> {
+    return jitteredBackoff(attempt, this.options.backoffBaseMs ?? BACKOFF_BASE_MS, this.options.signal, budget.remainingMs);
   }
 
   private mapError(endpoint: string, status: number, body: ErrorBody | null): SourceError {
