@@ -2,10 +2,9 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { OrganizationSchema } from '../modules/organizations/organization.entity.js';
 import { ApiKeySchema } from '../modules/api-keys/api-key.entity.js';
-import { MigrationJobSchema } from '../modules/migrations/migration-job.entity.js';
 import { migrationsList } from './migrations/index.js';
 
-export const entities = [OrganizationSchema, ApiKeySchema, MigrationJobSchema];
+export const entities = [OrganizationSchema, ApiKeySchema];
 
 export interface OrmOptions {
   databaseUrl: string;

@@ -1,5 +1,6 @@
 import { cleanText } from '../errors/message-text.js';
 import type { ProblemLog } from './shared/record-problems.js';
+import type { ScanResult } from '../model/scan-result.js';
 
 /**
  * What every source connector yields: provider-neutral records. Nothing outside
@@ -58,7 +59,7 @@ export interface SourceCustomField {
   fallback: PropertyValue;
 }
 
-export interface SourceTopic {
+export interface SourceSuppressionGroup {
   sourceId: string;
   name: string;
   description: string | null;
@@ -98,8 +99,8 @@ export interface SourceSuppression {
 /** Per-contact data that costs one request per contact: only read when the user asked for it. */
 export interface SourceContactDetails {
   properties?: Record<string, PropertyValue>;
-  /** Topic id → effective subscription. */
-  topics?: Record<string, 'opt_in' | 'opt_out'>;
+  /** Suppression group (topic) id → effective subscription. */
+  groups?: Record<string, 'opt_in' | 'opt_out'>;
 }
 
 /** One page of a resumable read: `nextCursor` resumes right after this page (null at the end). */
@@ -115,11 +116,6 @@ export interface SourcePage<T> {
 export interface SourceReject {
   reason: string;
   example: string;
-}
-
-export interface ScanError {
-  resource: string;
-  message: string;
 }
 
 /** Where a connector's failure came from, so callers can answer precisely. */
@@ -150,15 +146,16 @@ export interface SourceConnector {
   /** Records skipped because they could not be read or mapped; drained by the importer and the scan. */
   readonly problems: ProblemLog;
   validateCredential(): Promise<void>;
-  /** Counts and selectable items, stored as the job's scan_result (snake_case JSON). */
-  scan(): Promise<{ domains: { name: string }[]; audiences: { id: string }[] } & Record<string, unknown>>;
+  /** What an import could bring, stored as the job's scan_result. */
+  scan(): Promise<ScanResult>;
   domains(): AsyncIterable<SourceDomain>;
   lists(): Promise<SourceList[]>;
   listMembers(list: SourceList, after?: string | null): AsyncIterable<SourcePage<SourceContact>>;
   /** Contacts that may belong to no list; empty for providers where every contact is in a list. */
   globalContacts(after?: string | null): AsyncIterable<SourcePage<SourceContact>>;
   customFields(): Promise<SourceCustomField[]>;
-  topics(): Promise<SourceTopic[]>;
+  /** Topics (Resend) or unsubscribe groups (SendGrid): suppression groups here. */
+  suppressionGroups(): Promise<SourceSuppressionGroup[]>;
   /** One template with its bodies; null when the source has no template with that id. */
   template(id: string): Promise<SourceTemplate | null>;
   /** The account's suppression list, page by page from `after` (a page's `nextCursor`). */
@@ -166,16 +163,16 @@ export interface SourceConnector {
   /** Called before contacts are read, with what will be read: a source may start slow work (exports) early. */
   prepareContactReads?(lists: SourceList[], global: boolean): void;
   /** Properties and/or topic subscriptions of one contact, as asked. */
-  contactDetails(contact: SourceContact, want: { properties: boolean; topics: boolean }): Promise<SourceContactDetails>;
+  contactDetails(contact: SourceContact, want: { properties: boolean; groups: boolean }): Promise<SourceContactDetails>;
   /**
    * A contact read from a list carries everything the read of all contacts would (SendGrid's
    * export rows): the importer then skips, in that read, the contacts a list already gave it.
    */
   readonly listRecordsAreComplete?: boolean;
-  /** Whether topic opt-outs are read per contact (Resend); otherwise `topicOptOuts` lists them. */
-  readonly perContactTopics: boolean;
+  /** Whether topic opt-outs are read per contact (Resend); otherwise `groupOptOuts` lists them. */
+  readonly perContactGroups: boolean;
   /** Everyone opted out of one topic / unsubscribe group, page by page. */
-  topicOptOuts?(topic: SourceTopic): AsyncIterable<string[]>;
+  groupOptOuts?(topic: SourceSuppressionGroup): AsyncIterable<string[]>;
   /** URLs in a template body that point at the provider's own image hosting (to re-host). */
   hostedImageUrls?(html: string): string[];
   /** Downloads one such image. */

@@ -21,7 +21,7 @@ describe('migrations over GraphQL', () => {
     const started = await graphql(env.api.url, key, StartMigrationDocument, { source: 'resend', credential: env.credential });
     const id = started.data!.startMigration.id;
     const scanned = await eventually(() => graphql(env.api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'ready_for_review');
-    const scan = scanned.data!.migration.scanResult as { audiences: { id: string; contact_count: number }[] };
+    const scan = scanned.data!.migration.scanResult!;
 
     const chosen = scan.audiences[0]!;
     const approved = await graphql(env.api.url, key, ApproveMigrationDocument, { id, options: { audiences: [chosen.id], domains: [] } });

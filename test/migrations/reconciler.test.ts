@@ -17,8 +17,8 @@ async function orphan(organizationId: string, run = 2) {
   const id = `mig_orphan${Math.random().toString(36).slice(2, 10)}`;
   await env.db.query(
     `insert into migration_jobs (id, organization_id, source, status, run, import_options, sealed_credential, updated_at)
-     values ($1, $2, 'resend', 'importing', $3, '{}', '{}', now() - interval '10 minutes')`,
-    [id, organizationId, run],
+     values ($1, $2, 'resend', 'importing', $3, $4, '{}', now() - interval '10 minutes')`,
+    [id, organizationId, run, { domains: [], audiences: [], contacts: false, templates: [], suppressionGroups: [], customFields: [], suppressions: false }],
   );
   return id;
 }

@@ -187,7 +187,7 @@ describe('migrateTemplates', () => {
       const res = await graphql(api.url, key, MigrateTemplatesDocument, { source: 'resend', credential: fullKey(em.account), templateIds: ids, overwriteExisting });
       const id = res.data!.migrateTemplates.id;
       const done = await eventually(() => graphql(api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'completed');
-      return (done.data!.migration.importResult as { templates: { source_id: string; action: string }[] }).templates;
+      return done.data!.migration.importResult!.templates!;
     };
     expect((await run(false)).map((t) => t.action)).toEqual(['created', 'created']);
     a!.html = `${a!.html}<p>edited at the source</p>`;

@@ -1,3 +1,4 @@
+import { scanResultSchema } from '../../src/model/scan-result.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,24 +56,27 @@ describe.each(['old', 'new', 'mixed'] as const)('a %s Resend account', (age) => 
     const scan = await connector.scan();
     expect(scan.domains.map((d) => d.name).sort()).toEqual(em.account.domains.map((d) => d.name).sort());
     expect(scan.audiences.map((a) => a.id).sort()).toEqual(em.account.lists.map((l) => l.id).sort());
-    expect(scan.contacts.unique - scan.contacts.invalid).toBe(truth.contactEmails.length);
+    expect(scan.contacts.total! - scan.contacts.invalid!).toBe(truth.contactEmails.length);
     for (const list of em.account.lists) {
       const records = list.legacy
         ? em.account.audienceContacts.filter((c) => c.audience_id === list.id).length
         : em.account.contacts.filter((c) => c.segmentIds.includes(list.id)).length;
-      expect(scan.audiences.find((a) => a.id === list.id)?.contact_count).toBe(records);
+      expect(scan.audiences.find((a) => a.id === list.id)?.contactCount).toBe(records);
     }
     expect(scan.templates).toHaveLength(truth.counts.templates);
-    expect(scan.topics).toHaveLength(truth.counts.topics);
-    expect(scan.contact_properties).toHaveLength(truth.counts.contactProperties);
+    expect(scan.suppressionGroups).toHaveLength(truth.counts.topics);
+    expect(scan.customFields).toHaveLength(truth.counts.contactProperties);
     expect(scan.suppressions.total).toBe(truth.counts.suppressions);
     if (age === 'old') expect(scan.errors.map((e) => e.resource)).toContain('templates');
     else expect(scan.errors).toEqual([]);
     expect(scan.estimate.total.requests).toBeGreaterThan(0);
     const perContact = age === 'old' ? 0 : em.account.contacts.length;
-    expect(scan.estimate.kinds.topics!.requests).toBe(age === 'old' ? 1 : 1 + perContact);
-    expect(scan.estimate.kinds.templates!.requests).toBe(1 + truth.counts.templates);
-    expect(scan.estimate.rate_limit).toBe(100);
+    const requests = (kind: string) => scan.estimate.kinds.find((k) => k.kind === kind)?.requests;
+    expect(requests('suppression_groups')).toBe(age === 'old' ? 1 : 1 + perContact);
+    expect(requests('templates')).toBe(1 + truth.counts.templates);
+    expect(scan.estimate.rateLimit).toBe(100);
+    // The one shape of every source.
+    expect(scanResultSchema.parse(scan)).toEqual(scan);
 
     const read = await readAll(connector);
     expect(read.members).toEqual(truth.listMembers);
@@ -193,7 +197,7 @@ describe('protocol guards', () => {
     const lists = await connector.lists();
     expect(lists.map((l) => [l.sourceId, l.name])).toEqual([['7', 'numeric id'], ['seg_b', 'seg_b']]);
     expect(connector.problems.drain()).toEqual([
-      { kind: 'list', sourceId: 'item 1 of GET /segments after the start', reason: expect.stringMatching(/^unreadable record \(id: /) },
+      { kind: 'audience', sourceId: 'item 1 of GET /segments after the start', reason: expect.stringMatching(/^unreadable record \(id: /) },
     ]);
     await fake.close();
   });

@@ -1,10 +1,10 @@
 import type { JobHandler, WorkerServices } from '../worker-runtime.js';
-import { loadJob, transitionJob, watchForCancellation, withJobLock } from '../../src/modules/imports/job-state.js';
+import { watchForCancellation, withJobLock } from '../../src/modules/imports/job-state.js';
+import { MigrationJobStore } from '../../src/modules/migrations/migration-job.store.js';
 import { ImportInterrupted, ImportRunner, type ImportJobState } from '../../src/modules/imports/import-runner.js';
 import { createConnector } from '../../src/sources/connector-factory.js';
 import { describeFailure } from './failure-message.js';
 import { emitMigrationEvent } from '../../src/modules/webhooks/webhook-events.js';
-import type { KnownSource } from '../../src/modules/sources/source-catalog.js';
 import { SourceError } from '../../src/sources/source-types.js';
 import { isDatabaseUnavailable } from '../../src/db/connection-errors.js';
 
@@ -35,8 +35,9 @@ async function runImport(
   { pool, sealer, env, logger, jobs }: WorkerServices,
   lockLost: AbortSignal,
 ) {
-  const job = await loadJob(pool, jobId, organizationId);
-  if (!job || job.status !== 'importing' || !job.sealed_credential || !job.import_options) return;
+  const store = new MigrationJobStore(pool);
+  const job = await store.find({ id: jobId, organizationId });
+  if (!job || job.status !== 'importing' || !job.sealedCredential || !job.importOptions) return;
   // Work queued for an older run: the newer run has its own.
   if (run !== undefined && run !== job.run) return;
 
@@ -46,19 +47,19 @@ async function runImport(
   let credential: string | undefined;
   let runner: ImportRunner | undefined;
   try {
-    credential = await sealer.unseal(job.sealed_credential, { organizationId, jobId });
-    const connector = createConnector(job.source as KnownSource, credential, env, controller.signal);
+    credential = await sealer.unseal(job.sealedCredential, { organizationId, jobId });
+    const connector = createConnector(job.source, credential, env, controller.signal);
     const mediaBaseUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
-    runner = new ImportRunner(pool, { ...toState(job), mediaBaseUrl }, connector);
+    runner = new ImportRunner(pool, { ...job, importOptions: job.importOptions, mediaBaseUrl }, connector);
     const result = await runner.run();
-    const done = await transitionJob(pool, job, ['importing'], {
+    const done = await store.transition(job, { from: ['importing'], run: job.run }, {
       status: 'completed',
-      import_result: result,
+      importResult: result,
       progress: runner.currentProgress,
-      completed_at: new Date(),
+      completedAt: new Date(),
       // Used once: the credential is wiped as soon as the import no longer needs it.
-      sealed_credential: null,
-    }, job.run);
+      sealedCredential: null,
+    });
     if (done) {
       logger.info({ jobId, imported: result.imported }, 'import completed');
       await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.completed');
@@ -76,28 +77,14 @@ async function runImport(
     }
     if (err instanceof SourceError) logger.warn({ jobId, err: describeFailure(err, credential) }, 'import failed');
     else logger.error({ jobId, err }, 'import failed unexpectedly');
-    const failed = await transitionJob(pool, job, ['importing'], {
+    const failed = await store.transition(job, { from: ['importing'], run: job.run }, {
       status: 'failed',
-      error_message: describeFailure(err, credential, runner?.currentProgress.phase),
-      failed_phase: 'import',
-      completed_at: new Date(),
-    }, job.run);
+      errorMessage: describeFailure(err, credential, runner?.currentProgress.phase),
+      failedPhase: 'import',
+      completedAt: new Date(),
+    });
     if (failed) await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.failed');
   } finally {
     stopWatching();
   }
-}
-
-function toState(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>): Omit<ImportJobState, 'mediaBaseUrl'> {
-  return {
-    id: job.id,
-    run: job.run,
-    organizationId: job.organization_id,
-    source: job.source,
-    importOptions: job.import_options as unknown as ImportJobState['importOptions'],
-    checkpoints: (job.checkpoints ?? {}) as ImportJobState['checkpoints'],
-    importResult: job.import_result as ImportJobState['importResult'],
-    progress: job.progress as ImportJobState['progress'],
-    scanResult: job.scan_result as ImportJobState['scanResult'],
-  };
 }

@@ -9,6 +9,7 @@ import { Migration0009JobRuns } from './0009-job-runs.js';
 import { Migration0010ImportProblems } from './0010-import-problems.js';
 import { Migration0008RateLimitsAndIdempotency } from './0008-rate-limits-and-idempotency.js';
 
+import { Migration0011TypedJobModel } from './0011-typed-job-model.js';
 /** Every schema migration, in order. New ones are appended, never edited once released. */
 export const migrationsList = [
   { name: '0001-foundation', class: Migration0001Foundation },
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: '0008-rate-limits-and-idempotency', class: Migration0008RateLimitsAndIdempotency },
   { name: '0009-job-runs', class: Migration0009JobRuns },
   { name: '0010-import-problems', class: Migration0010ImportProblems },
+  { name: '0011-typed-job-model', class: Migration0011TypedJobModel },
 ];

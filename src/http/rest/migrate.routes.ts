@@ -12,27 +12,11 @@ import {
   RestRetryMigrationDocument,
   RestStartMigrationDocument,
   type RestApproveMigrationMutationVariables,
-  type RestMigrationJobFragment,
 } from '../../graphql/generated/operations.js';
 import { restError } from '../rest-errors.js';
+import { toRestJob } from './rest-job.js';
 import type { HttpEnv } from '../http-context.js';
 import { describeBodyIssues, nestedTooDeep, restBodies } from './rest-bodies.js';
-
-/** The documented `/v1/migrate` JSON shape of a job, field for field. */
-function toRestJob(job: RestMigrationJobFragment) {
-  return {
-    id: job.id,
-    source: job.source,
-    status: job.status,
-    scan_result: job.scanResult ?? null,
-    import_options: job.importOptions ?? null,
-    import_result: job.importResult ?? null,
-    error_message: job.errorMessage,
-    created_at: job.createdAt,
-    updated_at: job.updatedAt,
-    completed_at: job.completedAt,
-  };
-}
 
 function reply<T>(c: Context<HttpEnv>, outcome: OperationOutcome<T>, shape: (data: T) => unknown, status = 200) {
   if (!outcome.ok) return restError(c, outcome.code, outcome.message);

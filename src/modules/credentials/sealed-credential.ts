@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * A source credential sealed with AES-256-GCM under a one-off data key. The data key is stored
  * only wrapped: by the local KEK (`kek: 'local'`) or by KMS (`kek: 'kms'`, envelope encryption).
@@ -66,11 +67,11 @@ export function fromBase64(value: unknown): Buffer {
   return bytes;
 }
 
+const envelopeHeader = z.object({ v: z.unknown(), alg: z.unknown(), kek: z.unknown() });
+
 /** Sealed credentials come back from the database: check the shape before trusting any field. */
-export function assertSealedCredential(sealed: SealedCredential, kek: SealedCredential['kek']): void {
-  const s = sealed as unknown as Record<string, unknown> | null;
-  if (typeof s !== 'object' || s === null || s.v !== 1 || s.alg !== 'AES-256-GCM') {
-    throw new CredentialUnsealError('unsupported envelope version');
-  }
+export function assertSealedCredential(sealed: unknown, kek: SealedCredential['kek']): void {
+  const s = envelopeHeader.safeParse(sealed).data;
+  if (!s || s.v !== 1 || s.alg !== 'AES-256-GCM') throw new CredentialUnsealError('unsupported envelope version');
   if (s.kek !== kek) throw new CredentialUnsealError(`envelope is not sealed with the ${kek} key`);
 }

@@ -1,25 +1,21 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { SourceConnector } from '../../sources/source-types.js';
-import type { ImportOptions } from '../migrations/migration-options.js';
-import type { ImportCheckpoints, ImportProgress } from './import-checkpoints.js';
-import { ImportTally, type ImportResult, type PendingProblem } from './import-result.js';
+import type { ImportOptions } from '../../model/import-options.js';
+import type { ImportCheckpoints, ImportProgress } from '../../model/import-state.js';
+import type { ImportCounter, RecordKind } from '../../model/record-kinds.js';
+import { MigrationJobStore, type MigrationJob } from '../migrations/migration-job.store.js';
+import { ImportTally, type PendingProblem } from './import-result.js';
 
-export interface ImportJobState {
-  id: string;
-  /** The run this import belongs to: a commit of an older run is refused. */
-  run: number;
-  organizationId: string;
-  source: string;
+/**
+ * The job an import runs for: `run` is the run it belongs to (a commit of an older run is
+ * refused), `progress` what the last batch committed (of this run or an earlier one).
+ */
+export type ImportJobState = Pick<MigrationJob, 'id' | 'run' | 'organizationId' | 'source' | 'checkpoints' | 'importResult' | 'progress' | 'scanResult'> & {
   importOptions: ImportOptions;
-  checkpoints: ImportCheckpoints;
-  importResult: Partial<ImportResult> | null;
-  /** The progress committed by the last batch (of this run or an earlier one). */
-  progress?: Partial<ImportProgress> | null;
-  scanResult: { audiences?: { id: string; contact_count?: number }[]; contacts?: { unique?: number } } | null;
   /** Public base URL that re-hosted media is served from (the API's). */
   mediaBaseUrl: string;
-}
+};
 
 /** The job left `importing` (cancelled, or finished elsewhere): stop without writing more. */
 export class ImportInterrupted extends Error {
@@ -52,14 +48,14 @@ export class ImportContext {
     this.checkpoints.startedAt ??= new Date().toISOString();
     this.startedAt = new Date(this.checkpoints.startedAt);
     // A resumed run goes on from the committed counters, so progress never falls back.
-    this.progress = { phase: 'custom_fields', counts: structuredClone(job.progress?.counts ?? {}), startedAt: this.checkpoints.startedAt };
+    this.progress = { phase: 'custom_fields', counts: structuredClone(job.progress.counts), startedAt: this.checkpoints.startedAt };
   }
 
   get options(): ImportOptions {
     return this.job.importOptions;
   }
 
-  count(kind: string, total: number | null): { processed: number; total: number | null } {
+  count(kind: ImportCounter, total: number | null): { processed: number; total: number | null } {
     return (this.progress.counts[kind] ??= { processed: 0, total });
   }
 
@@ -71,7 +67,7 @@ export class ImportContext {
     return true;
   }
 
-  async link(client: pg.PoolClient, kind: string, sourceId: string, localId: string): Promise<void> {
+  async link(client: pg.PoolClient, kind: RecordKind, sourceId: string, localId: string): Promise<void> {
     await client.query(
       `insert into source_links (organization_id, provider, kind, source_id, local_id, migration_job_id)
        values ($1, $2, $3, $4, $5, $6) on conflict (organization_id, provider, kind, source_id) do nothing`,
@@ -79,7 +75,7 @@ export class ImportContext {
     );
   }
 
-  async linkedId(client: pg.PoolClient | pg.Pool, kind: string, sourceId: string): Promise<string | null> {
+  async linkedId(client: pg.PoolClient | pg.Pool, kind: RecordKind, sourceId: string): Promise<string | null> {
     const { rows } = await client.query<{ local_id: string }>(
       `select local_id from source_links where organization_id = $1 and provider = $2 and kind = $3 and source_id = $4`,
       [this.job.organizationId, this.job.source, kind, sourceId],
@@ -87,7 +83,7 @@ export class ImportContext {
     return rows[0]?.local_id ?? null;
   }
 
-  async localIds(kind: string): Promise<Map<string, string>> {
+  async localIds(kind: RecordKind): Promise<Map<string, string>> {
     const { rows } = await this.pool.query<{ source_id: string; local_id: string }>(
       `select source_id, local_id from source_links where organization_id = $1 and provider = $2 and kind = $3`,
       [this.job.organizationId, this.job.source, kind],
@@ -109,12 +105,12 @@ export class ImportContext {
       for (const p of problems) this.tally.error(p.kind, p.reason, p.sourceId);
       rowProblems = this.tally.takePending();
       await this.tally.persistProblems(client, this.job.id, this.job.run, rowProblems);
-      const saved = await client.query(
-        `update migration_jobs set checkpoints = $3, import_result = $4, progress = $5, updated_at = now()
-          where id = $1 and organization_id = $2 and status = 'importing' and run = $6`,
-        [this.job.id, this.job.organizationId, this.checkpoints, this.tally.result, this.progress, this.job.run],
+      const saved = await new MigrationJobStore(client).transition(
+        this.job,
+        { from: ['importing'], run: this.job.run },
+        { checkpoints: this.checkpoints, importResult: this.tally.result, progress: this.progress },
       );
-      if (!saved.rowCount) throw new ImportInterrupted();
+      if (!saved) throw new ImportInterrupted();
       await client.query('commit');
     } catch (err) {
       await client.query('rollback').catch(() => {});
@@ -141,4 +137,3 @@ export class ImportContext {
   }
 }
 
-export type { ImportResult };

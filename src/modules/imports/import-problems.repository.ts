@@ -1,9 +1,11 @@
-import type { ReasonEntry } from './import-result.js';
+import { z } from 'zod';
+import { reasonEntrySchema, type ReasonEntry } from '../../model/import-result.js';
+import type { RecordKind } from '../../model/record-kinds.js';
 
 type Queryable = { query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }> };
 
 export interface ProblemRow {
-  kind: string;
+  kind: RecordKind;
   sourceId: string;
   reason: string;
 }
@@ -23,10 +25,10 @@ export async function insertProblems(db: Queryable, jobId: string, run: number, 
 
 /** Every row problem of a job, across its runs, grouped by kind and reason with five examples. */
 export async function summarizeProblems(db: Queryable, jobId: string): Promise<ReasonEntry[]> {
-  const { rows } = await db.query<ReasonEntry>(
+  const { rows } = await db.query(
     `select kind, reason, count(*)::int as count, (array_agg(source_id order by created_at, source_id))[1:5] as examples
        from import_problems where job_id = $1 group by kind, reason order by min(created_at), kind, reason`,
     [jobId],
   );
-  return rows;
+  return z.array(reasonEntrySchema).parse(rows);
 }

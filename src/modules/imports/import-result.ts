@@ -1,35 +1,9 @@
 import { insertProblems } from './import-problems.repository.js';
 import { ProblemLog, type RecordProblem } from '../../sources/shared/record-problems.js';
-
-/** How many of one kind were skipped or failed for one reason, with a few examples. */
-export interface ReasonEntry {
-  kind: string;
-  reason: string;
-  count: number;
-  examples: string[];
-}
-
-/** What happened to one template (targeted migrations report these). */
-export interface TemplateOutcome {
-  source_id: string;
-  id: string;
-  name: string;
-  action: 'created' | 'updated' | 'unchanged' | 'skipped';
-  needs_review: boolean;
-}
-
-export interface ImportResult {
-  imported: Record<string, number>;
-  skipped: ReasonEntry[];
-  errors: ReasonEntry[];
-  templates?: TemplateOutcome[];
-}
+import type { ImportResult, ReasonEntry, TemplateOutcome } from '../../model/import-result.js';
+import type { ImportCounter, RecordKind } from '../../model/record-kinds.js';
 
 const MAX_EXAMPLES = 5;
-
-export function emptyImportResult(): ImportResult {
-  return { imported: {}, skipped: [], errors: [] };
-}
 
 /**
  * Accumulates an import's outcome. Per-row problems are grouped by kind and reason so a million
@@ -38,7 +12,7 @@ export function emptyImportResult(): ImportResult {
 export class ImportTally {
   readonly result: ImportResult;
 
-  constructor(previous: Partial<ImportResult> | null | undefined) {
+  constructor(previous: ImportResult | null) {
     this.result = {
       imported: { ...(previous?.imported ?? {}) },
       skipped: [...(previous?.skipped ?? [])],
@@ -47,7 +21,7 @@ export class ImportTally {
     };
   }
 
-  imported(kind: string, count = 1): void {
+  imported(kind: ImportCounter, count = 1): void {
     if (count) this.result.imported[kind] = (this.result.imported[kind] ?? 0) + count;
   }
 
@@ -58,11 +32,11 @@ export class ImportTally {
     else list.push(outcome);
   }
 
-  ensureKind(kind: string): void {
+  ensureKind(kind: ImportCounter): void {
     this.result.imported[kind] ??= 0;
   }
 
-  skipped(kind: string, reason: string, example: string, count = 1): void {
+  skipped(kind: RecordKind, reason: string, example: string, count = 1): void {
     add(this.result.skipped, kind, reason, example, count);
   }
 
@@ -70,7 +44,7 @@ export class ImportTally {
    * A row problem: held until the next commit, which stores it once per (kind, record, reason)
    * and counts it only if it was new (`persistProblems`).
    */
-  error(kind: string, reason: string, example: string): void {
+  error(kind: RecordKind, reason: string, example: string): void {
     this.pending.report(kind, example, reason);
   }
 
@@ -94,7 +68,7 @@ export class ImportTally {
 export type PendingProblem = RecordProblem;
 
 
-function add(list: ReasonEntry[], kind: string, reason: string, example: string, count: number) {
+function add(list: ReasonEntry[], kind: RecordKind, reason: string, example: string, count: number) {
   if (count <= 0) return;
   let entry = list.find((e) => e.kind === kind && e.reason === reason);
   if (!entry) {

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { SourceConnector } from '../../sources/source-types.js';
 import { ImportContext, type ImportJobState } from './import-context.js';
-import type { ImportProgress } from './import-checkpoints.js';
-import type { ImportResult } from './import-result.js';
+import type { ImportProgress } from '../../model/import-state.js';
+import type { ImportResult } from '../../model/import-result.js';
+import type { ImportCounter } from '../../model/record-kinds.js';
 import { importCustomFields } from './phases/custom-fields.js';
 import { importAudiences, importDomains } from './phases/domains-and-audiences.js';
 import { importSuppressionGroups } from './phases/suppression-groups.js';
@@ -45,9 +46,9 @@ export class ImportRunner {
 
   async run(): Promise<ImportResult> {
     const o = this.ctx.options;
-    const kinds = ['domains', 'audiences', 'contacts', 'memberships'];
+    const kinds: ImportCounter[] = ['domains', 'audiences', 'contacts', 'memberships'];
     if (o.customFields.length) kinds.push('custom_fields');
-    if (o.topics.length) kinds.push('suppression_groups');
+    if (o.suppressionGroups.length) kinds.push('suppression_groups');
     if (o.templates.length) kinds.push('templates');
     if (o.suppressions) kinds.push('suppressions');
     for (const kind of kinds) this.ctx.tally.ensureKind(kind);

@@ -1,51 +1,6 @@
 import type pg from 'pg';
-import type { SealedCredential } from '../credentials/credential-sealer.js';
-import type { MigrationStatus } from '../migrations/migration-job.entity.js';
-
-export interface JobRow {
-  id: string;
-  organization_id: string;
-  source: string;
-  status: MigrationStatus;
-  sealed_credential: SealedCredential | null;
-  scan_result: Record<string, unknown> | null;
-  import_options: Record<string, unknown> | null;
-  import_result: Record<string, unknown> | null;
-  checkpoints: Record<string, unknown>;
-  progress: Record<string, unknown> | null;
-  run: number;
-}
-
-export async function loadJob(pool: pg.Pool, id: string, organizationId: string): Promise<JobRow | null> {
-  const { rows } = await pool.query<JobRow>(
-    'select * from migration_jobs where id = $1 and organization_id = $2',
-    [id, organizationId],
-  );
-  return rows[0] ?? null;
-}
-
-export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
-
-/**
- * Moves the job only if it is still in one of `from` (and, with `run`, still in that run);
- * returns whether it moved.
- */
-export async function transitionJob(
-  db: Queryable,
-  job: { id: string; organization_id: string },
-  from: MigrationStatus[],
-  set: Record<string, unknown>,
-  run?: number,
-): Promise<boolean> {
-  const columns = Object.keys(set);
-  const assignments = columns.map((c, i) => `${c} = $${i + 5}`).join(', ');
-  const { rowCount } = await db.query(
-    `update migration_jobs set ${assignments}, updated_at = now()
-      where id = $1 and organization_id = $2 and status = any($3::text[]) and ($4::int is null or run = $4)`,
-    [job.id, job.organization_id, from, run ?? null, ...columns.map((c) => set[c])],
-  );
-  return (rowCount ?? 0) > 0;
-}
+import type { MigrationStatus } from '../migrations/migration-status.js';
+import { MigrationJobStore } from '../migrations/migration-job.store.js';
 
 /**
  * Aborts `controller` within about `intervalMs` once the job leaves `status` or `run` (a cancel,
@@ -60,10 +15,10 @@ export function watchForCancellation(
   intervalMs = 250,
 ): () => void {
   const timer = setInterval(() => {
-    pool
-      .query<{ status: string; run: number }>('select status, run from migration_jobs where id = $1', [jobId])
-      .then(({ rows }) => {
-        if (rows[0]?.status !== status || rows[0]?.run !== run) controller.abort(new Error(`job left ${status} run ${run}`));
+    new MigrationJobStore(pool)
+      .statusAndRun(jobId)
+      .then((now) => {
+        if (now?.status !== status || now?.run !== run) controller.abort(new Error(`job left ${status} run ${run}`));
       })
       .catch(() => {});
   }, intervalMs);

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { validationError } from '../../errors/app-error.js';
-
-export const CUSTOM_FIELD_TYPES = ['string', 'number', 'boolean', 'date'] as const;
-export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+import { CUSTOM_FIELD_TYPES, type CustomFieldType, type FieldMapping, type ImportOptions } from '../../model/import-options.js';
+import type { ScanResult } from '../../model/scan-result.js';
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
 const ids = z.array(z.string().min(1).max(200)).max(10_000);
@@ -33,7 +32,6 @@ export const approveOptionsSchema = z
     topics: ids.optional(),
     customFields: ids.optional(),
     customFieldMappings: z.array(customFieldMappingSchema).max(500).optional(),
-    migrateAll: z.boolean().optional(),
     ignoreDomains: z.boolean().optional(),
     ignoreAudiences: z.boolean().optional(),
     ignoreContacts: z.boolean().optional(),
@@ -46,39 +44,7 @@ export const approveOptionsSchema = z
 
 export type ApproveOptions = z.infer<typeof approveOptionsSchema>;
 
-/** A property mapped onto one of our custom fields. */
-export interface ResolvedFieldMapping {
-  sourceFieldId: string;
-  sourceKey: string;
-  fieldName: string;
-  fieldType: CustomFieldType;
-}
-
-export interface ImportOptions {
-  domains: string[];
-  audiences: string[];
-  contacts: boolean;
-  templates: string[];
-  topics: string[];
-  customFields: ResolvedFieldMapping[];
-  suppressions: boolean;
-  /** Targeted template migrations: overwrite subject and html of templates imported before. */
-  overwriteTemplates?: boolean;
-  /** Targeted group migrations: bring the group's suppressed addresses (default true). */
-  groupMembers?: boolean;
-  /** Targeted group migrations: only fill a group imported before; never create one. */
-  existingGroupsOnly?: boolean;
-}
-
-export interface ScanSelection {
-  domains?: { name: string }[];
-  audiences?: { id: string }[];
-  templates?: { id: string }[];
-  topics?: { id: string }[];
-  contact_properties?: { id: string; key: string; type: string }[];
-}
-
-/** Resend's property types onto ours (text is a string; anything unknown stays a string). */
+/** A source's property type onto ours (text is a string; anything unknown stays a string). */
 export function mapFieldType(sourceType: string): CustomFieldType {
   const t = sourceType.toLowerCase();
   if (t === 'number' || t === 'integer' || t === 'float') return 'number';
@@ -96,10 +62,10 @@ function pick(field: string, requested: string[] | undefined, available: string[
   return [...new Set(requested)];
 }
 
-function resolveMappings(o: ApproveOptions, scan: ScanSelection): ResolvedFieldMapping[] {
-  const properties = scan.contact_properties ?? [];
+function resolveMappings(o: ApproveOptions, scan: ScanResult): FieldMapping[] {
+  const properties = scan.customFields;
   const chosen = pick('customFields', o.customFields, properties.map((p) => p.id), o.ignoreCustomFields === true);
-  const explicit = new Map<string, ResolvedFieldMapping>();
+  const explicit = new Map<string, FieldMapping>();
   for (const m of o.customFieldMappings ?? []) {
     const property = properties.find((p) => (m.sourceFieldId ? p.id === m.sourceFieldId : p.key === m.sourceFieldName));
     if (!property) {
@@ -120,19 +86,19 @@ function resolveMappings(o: ApproveOptions, scan: ScanSelection): ResolvedFieldM
  * Resolves the approval against the scan: defaults to all, and names anything the scan did not
  * find instead of silently ignoring it.
  */
-export function resolveImportOptions(options: ApproveOptions | null | undefined, scan: ScanSelection): ImportOptions {
+export function resolveImportOptions(options: ApproveOptions | null | undefined, scan: ScanResult): ImportOptions {
   const parsed = approveOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
     throw validationError(parsed.error.issues.map((i) => `options.${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const o = parsed.data;
-  const ids = (list: { id: string }[] | undefined) => (list ?? []).map((x) => x.id);
+  const ids = (list: { id: string }[]) => list.map((x) => x.id);
   return {
-    domains: pick('domains', o.domains?.map((d) => d.trim().toLowerCase()), (scan.domains ?? []).map((d) => d.name), o.ignoreDomains === true),
+    domains: pick('domains', o.domains?.map((d) => d.trim().toLowerCase()), scan.domains.map((d) => d.name), o.ignoreDomains === true),
     audiences: pick('audiences', o.audiences, ids(scan.audiences), o.ignoreAudiences === true),
     contacts: o.ignoreContacts === true ? false : (o.contacts ?? true),
     templates: pick('templates', o.templates, ids(scan.templates), o.ignoreTemplates === true),
-    topics: pick('topics', o.topics, ids(scan.topics), o.ignoreTopics === true),
+    suppressionGroups: pick('topics', o.topics, ids(scan.suppressionGroups), o.ignoreTopics === true),
     customFields: resolveMappings(o, scan),
     suppressions: o.ignoreSuppressions !== true,
   };

@@ -1,16 +1,14 @@
 import { builder } from '../../graphql/builder.js';
 import { requireAuth } from '../../graphql/context.js';
-import { MigrationJob, MIGRATION_STATUSES } from './migration-job.entity.js';
 import { MigrationService } from './migration.service.js';
+import type { MigrationJob } from './migration-job.store.js';
 import { enabledSources, type SourceDescriptor } from '../sources/source-catalog.js';
+import { CustomFieldTypeEnum, ImportOptionsRef, ImportResultRef, ScanResultRef } from './migration-model.schema.js';
+import { FailedPhaseEnum, MigrationStatusEnum, SourceProviderEnum } from './migration-enums.schema.js';
+import { MigrationProgressRef } from '../progress/progress.schema.js';
+import { progressOf } from '../progress/progress-state.js';
 
-const service = (ctx: Parameters<typeof requireAuth>[0]) => new MigrationService(ctx.em, ctx.services);
-
-export const MigrationStatusEnum = builder.enumType('MigrationStatus', {
-  values: Object.fromEntries(MIGRATION_STATUSES.map((s) => [s, { value: s }])) as {
-    [K in (typeof MIGRATION_STATUSES)[number]]: { value: K };
-  },
-});
+const service = (ctx: Parameters<typeof requireAuth>[0]) => new MigrationService(ctx.services);
 
 const CredentialField = builder
   .objectRef<SourceDescriptor['credentialField']>('CredentialField')
@@ -26,7 +24,7 @@ const CredentialField = builder
 const MigrationSource = builder.objectRef<SourceDescriptor>('MigrationSource').implement({
   description: 'A provider this deployment can migrate from, with what the connect form needs.',
   fields: (t) => ({
-    id: t.exposeString('id'),
+    id: t.field({ type: SourceProviderEnum, resolve: (s) => s.id }),
     label: t.exposeString('label'),
     credentialField: t.field({ type: CredentialField, resolve: (s) => s.credentialField }),
     notes: t.exposeStringList('notes'),
@@ -37,14 +35,14 @@ export const MigrationJobRef = builder.objectRef<MigrationJob>('MigrationJob').i
   description: 'A migration: scan → review → approve → import. The credential is never returned.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    source: t.exposeString('source'),
+    source: t.field({ type: SourceProviderEnum, resolve: (j) => j.source }),
     status: t.field({ type: MigrationStatusEnum, resolve: (j) => j.status }),
-    scanResult: t.field({ type: 'JSON', nullable: true, resolve: (j) => j.scanResult }),
-    importOptions: t.field({ type: 'JSON', nullable: true, resolve: (j) => j.importOptions }),
-    importResult: t.field({ type: 'JSON', nullable: true, resolve: (j) => j.importResult }),
-    progress: t.field({ type: 'JSON', resolve: (j) => j.progress }),
-    errorMessage: t.exposeString('errorMessage', { nullable: true }),
-    failedPhase: t.exposeString('failedPhase', { nullable: true }),
+    scanResult: t.field({ type: ScanResultRef, nullable: true, description: 'Set once the scan completed', resolve: (j) => j.scanResult }),
+    importOptions: t.field({ type: ImportOptionsRef, nullable: true, description: 'Set once approved (or at once, for targeted migrations)', resolve: (j) => j.importOptions }),
+    importResult: t.field({ type: ImportResultRef, nullable: true, description: 'Set while and after the import runs', resolve: (j) => j.importResult }),
+    progress: t.field({ type: MigrationProgressRef, description: 'The same state `migrationProgress` streams', resolve: (j) => progressOf(j) }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true, description: 'Why it failed ("cancelled" when cancelled)' }),
+    failedPhase: t.field({ type: FailedPhaseEnum, nullable: true, description: 'Where it failed: decides what retry resumes', resolve: (j) => j.failedPhase }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
@@ -60,10 +58,6 @@ const MigrationJobPage = builder
       endCursor: t.string({ nullable: true, resolve: (p) => (p.hasMore ? (p.jobs.at(-1)?.id ?? null) : null) }),
     }),
   });
-
-const CustomFieldTypeEnum = builder.enumType('CustomFieldType', {
-  values: { string: { value: 'string' }, number: { value: 'number' }, boolean: { value: 'boolean' }, date: { value: 'date' } } as const,
-});
 
 const CustomFieldMappingInput = builder.inputType('CustomFieldMappingInput', {
   description: 'Maps a source contact property (by id, else by name) onto a custom field here.',
@@ -85,7 +79,6 @@ const ApproveOptionsInput = builder.inputType('ApproveMigrationOptions', {
     topics: t.stringList({ description: 'Source topic ids (→ suppression groups); default: all' }),
     customFields: t.stringList({ description: 'Source contact property ids (→ custom fields); default: all' }),
     customFieldMappings: t.field({ type: [CustomFieldMappingInput], description: 'Explicit names and types' }),
-    migrateAll: t.boolean({ description: 'Everything the scan found (the default when nothing is selected)' }),
     ignoreDomains: t.boolean(),
     ignoreAudiences: t.boolean(),
     ignoreContacts: t.boolean(),

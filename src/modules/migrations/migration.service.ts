@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AppError, notFound, validationError } from '../../errors/app-error.js';
 import { newId } from '../../db/ids.js';
@@ -9,14 +8,14 @@ import { createConnector } from '../../sources/connector-factory.js';
 import { SourceError } from '../../sources/source-types.js';
 import { quoteInput, redactSecret } from '../../errors/message-text.js';
 import { findSource, isKnownSource, type KnownSource } from '../sources/source-catalog.js';
-import { MigrationJob, TERMINAL_STATUSES, type MigrationStatus } from './migration-job.entity.js';
-import { MigrationJobRepository } from './migration-job.repository.js';
+import { LIVE_STATUSES, TERMINAL_STATUSES, type MigrationStatus } from './migration-status.js';
+import { MigrationJobStore, type JobChanges, type JobFilter, type MigrationJob, type QueuedWork } from './migration-job.store.js';
 import { emitMigrationEvent } from '../webhooks/webhook-events.js';
 import { summarizeProblems } from '../imports/import-problems.repository.js';
-import { resolveImportOptions, type ApproveOptions, type ImportOptions } from './migration-options.js';
+import { resolveImportOptions, type ApproveOptions } from './migration-options.js';
+import type { ImportOptions } from '../../model/import-options.js';
 
 export const CANCELLED_MESSAGE = 'cancelled';
-const NON_TERMINAL: readonly MigrationStatus[] = ['pending', 'scanning', 'ready_for_review', 'importing'];
 
 const startInput = z.object({
   source: z
@@ -33,31 +32,28 @@ const startInput = z.object({
 
 /** The lifecycle rules of a migration job, in one place; GraphQL and REST only call these. */
 export class MigrationService {
-  private readonly jobs: MigrationJobRepository;
+  private readonly jobs: MigrationJobStore;
 
-  constructor(
-    private readonly em: EntityManager,
-    private readonly services: AppServices,
-  ) {
-    this.jobs = new MigrationJobRepository(em);
+  constructor(private readonly services: AppServices) {
+    this.jobs = new MigrationJobStore(services.pool);
   }
 
   async get(auth: AuthContext, id: string): Promise<MigrationJob> {
-    const job = await this.jobs.findInOrganization(auth.organizationId, id);
+    const job = await this.jobs.find({ id, organizationId: auth.organizationId });
     if (!job) throw notFound(`Migration job ${id}`);
     return job;
   }
 
-  async list(auth: AuthContext, first: number, after: string | null | undefined) {
+  async list(auth: AuthContext, first: number, after: string | null | undefined, filter: JobFilter = {}) {
     if (!Number.isInteger(first) || first < 1 || first > 100) {
       throw validationError('limit must be an integer between 1 and 100');
     }
     let cursorJob: MigrationJob | null = null;
     if (after) {
-      cursorJob = await this.jobs.findInOrganization(auth.organizationId, after);
+      cursorJob = await this.jobs.find({ id: after, organizationId: auth.organizationId });
       if (!cursorJob) throw validationError(`cursor ${quoteInput(after)} is not a migration job id from a previous page`);
     }
-    return this.jobs.page(auth.organizationId, first, cursorJob);
+    return this.jobs.page(auth.organizationId, first, cursorJob, filter);
   }
 
   /**
@@ -94,27 +90,19 @@ export class MigrationService {
     status: 'pending' | 'importing',
     importOptions: ImportOptions | null,
   ): Promise<MigrationJob> {
-    const id = newId('mig');
-    const sealed = await this.services.sealer.seal(credential, { organizationId: auth.organizationId, jobId: id });
-    const job = this.em.create(MigrationJob, {
-      id,
-      organizationId: auth.organizationId,
-      source,
-      status,
-      sealedCredential: sealed,
-      importOptions: importOptions as Record<string, unknown> | null,
-    });
-    await this.em.flush();
-    const ref = { jobId: id, organizationId: auth.organizationId, run: 1 };
+    const key = { id: newId('mig'), organizationId: auth.organizationId };
+    const sealed = await this.services.sealer.seal(credential, { organizationId: auth.organizationId, jobId: key.id });
+    await this.jobs.insert({ ...key, source, status, sealedCredential: sealed, importOptions });
+    const ref = { jobId: key.id, organizationId: auth.organizationId, run: 1 };
     try {
-      if (status === 'pending') await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${id}:1` });
+      if (status === 'pending') await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${key.id}:1` });
       else await this.services.jobs.send(migrationImportJob, ref);
     } catch (err) {
       // Without queued work the job would sit there forever: take it back.
-      await this.em.nativeDelete(MigrationJob, { id });
+      await this.jobs.delete(key);
       throw err;
     }
-    return job;
+    return (await this.jobs.find(key))!;
   }
 
   /**
@@ -133,7 +121,7 @@ export class MigrationService {
       audiences: [],
       contacts: false,
       templates: [...new Set(ids.data)],
-      topics: [],
+      suppressionGroups: [],
       customFields: [],
       suppressions: false,
       overwriteTemplates: input.overwriteExisting === true,
@@ -158,7 +146,7 @@ export class MigrationService {
       audiences: [],
       contacts: false,
       templates: [],
-      topics: [String(groupId.data)],
+      suppressionGroups: [String(groupId.data)],
       customFields: [],
       suppressions: false,
       groupMembers: input.addEmailsInSuppression !== false,
@@ -170,56 +158,18 @@ export class MigrationService {
   /** ready_for_review → importing (a new run), with options resolved against the scan. */
   async approve(auth: AuthContext, id: string, options: ApproveOptions | null | undefined): Promise<MigrationJob> {
     const job = await this.get(auth, id);
-    if (job.status !== 'ready_for_review') throw invalidStatus('approve', job.status);
-    const importOptions = resolveImportOptions(options, (job.scanResult ?? {}) as Parameters<typeof resolveImportOptions>[1]);
-    const moved = await this.moveAndQueue(auth, id, ['ready_for_review'], { status: 'importing', import_options: importOptions }, migrationImportJob);
+    if (job.status !== 'ready_for_review' || !job.scanResult) throw invalidStatus('approve', job.status);
+    const importOptions = resolveImportOptions(options, job.scanResult);
+    const moved = await this.moveAndQueue(job, ['ready_for_review'], { status: 'importing', importOptions }, { work: migrationImportJob, runChange: 'next_run' });
     if (!moved) throw invalidStatus('approve', (await this.reload(job)).status);
     return this.reload(job);
-  }
-
-  /**
-   * Moves the job to a new run and queues the work that run needs, in one transaction: either
-   * both happen or neither, so no job waits in a live status with nothing queued for it.
-   */
-  private async moveAndQueue(
-    auth: AuthContext,
-    id: string,
-    from: readonly MigrationStatus[],
-    set: Record<string, unknown>,
-    work: typeof migrationImportJob | typeof migrationScanJob,
-  ): Promise<boolean> {
-    const client = await this.services.pool.connect();
-    try {
-      await client.query('begin');
-      const columns = Object.keys(set);
-      const { rows } = await client.query<{ run: number }>(
-        `update migration_jobs set ${columns.map((c, i) => `${c} = $${i + 4}`).join(', ')}, run = run + 1, updated_at = now()
-          where id = $1 and organization_id = $2 and status = any($3::text[]) returning run`,
-        [id, auth.organizationId, from, ...columns.map((c) => set[c])],
-      );
-      const run = rows[0]?.run;
-      if (run === undefined) {
-        await client.query('rollback');
-        return false;
-      }
-      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
-      const singletonKey = work === migrationScanJob ? `scan:${id}:${run}` : undefined;
-      await this.services.jobs.send(work, { jobId: id, organizationId: auth.organizationId, run }, { db, singletonKey });
-      await client.query('commit');
-      return true;
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
   }
 
   /** Any non-terminal job → failed "cancelled"; a running worker stops at its next batch. */
   async cancel(auth: AuthContext, id: string): Promise<MigrationJob> {
     const job = await this.get(auth, id);
     if (TERMINAL_STATUSES.includes(job.status)) throw invalidStatus('cancel', job.status);
-    const moved = await this.jobs.transition(auth.organizationId, id, NON_TERMINAL, {
+    const moved = await this.jobs.transition(job, { from: LIVE_STATUSES }, {
       status: 'failed',
       errorMessage: CANCELLED_MESSAGE,
       failedPhase: job.status === 'importing' ? 'import' : 'scan',
@@ -247,19 +197,23 @@ export class MigrationService {
     // they neither accumulate nor lose what an earlier run found in rows it will not read again.
     const importResult = job.importResult ? { ...job.importResult, errors: await summarizeProblems(this.services.pool, id) } : null;
     const moved = await this.moveAndQueue(
-      auth,
-      id,
+      job,
       ['failed'],
-      { status: resumeImport ? 'importing' : 'pending', error_message: null, failed_phase: null, completed_at: null, import_result: importResult, recoveries: 0 },
-      resumeImport ? migrationImportJob : migrationScanJob,
+      { status: resumeImport ? 'importing' : 'pending', errorMessage: null, failedPhase: null, completedAt: null, importResult },
+      resumeImport ? { work: migrationImportJob, runChange: 'next_run' } : { work: migrationScanJob, runChange: 'next_run', singleton: true },
     );
     if (!moved) throw invalidStatus('retry', (await this.reload(job)).status);
     return this.reload(job);
   }
 
+  /** A new run of the job with its work queued, in one transaction (see MigrationJobStore). */
+  private async moveAndQueue(job: MigrationJob, from: readonly MigrationStatus[], changes: JobChanges, queued: QueuedWork): Promise<boolean> {
+    const run = await this.jobs.transitionAndQueue(this.services.pool, this.services.jobs, job, { from }, changes, queued);
+    return run !== null;
+  }
+
   private async reload(job: MigrationJob): Promise<MigrationJob> {
-    await this.em.refresh(job);
-    return job;
+    return (await this.jobs.find(job)) ?? job;
   }
 
   private enabledSource(source: string): KnownSource {

@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js';
 import type { NotificationListener } from '../../db/notification-listener.js';
-import { isTerminal, type ProgressState } from './progress-state.js';
+import { isTerminal, progressStateSchema, type ProgressState } from './progress-state.js';
 
 export const PROGRESS_CHANNEL = 'migration_progress';
 
@@ -46,7 +46,7 @@ export class ProgressHub {
   ) {
     listener.on(PROGRESS_CHANNEL, (payload) => {
       try {
-        this.deliver(JSON.parse(payload) as ProgressState);
+        this.deliver(progressStateSchema.parse(JSON.parse(payload)));
       } catch (err) {
         this.logger.warn({ err }, 'unreadable progress notification');
       }

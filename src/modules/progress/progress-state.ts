@@ -1,15 +1,38 @@
-import type { MigrationStatus } from '../migrations/migration-job.entity.js';
-import { TERMINAL_STATUSES } from '../migrations/migration-job.entity.js';
+import { z } from 'zod';
+import { MIGRATION_STATUSES, TERMINAL_STATUSES } from '../migrations/migration-status.js';
+import { MigrationJobStore, type MigrationJob, type Queryable } from '../migrations/migration-job.store.js';
+import { kindCountSchema, PROGRESS_PHASES } from '../../model/import-state.js';
 
-/** What a subscriber sees of a job: small enough for a NOTIFY payload. */
-export interface ProgressState {
-  id: string;
-  organizationId: string;
-  status: MigrationStatus;
-  phase: string | null;
-  counts: Record<string, { processed: number; total: number | null }>;
-  errorMessage?: string | null;
-  startedAt?: string | null;
+/**
+ * What a subscriber sees of a job: small enough for a NOTIFY payload (the trigger of migration
+ * 0004 builds it; a payload too big for NOTIFY carries no counts, and the hub reads them).
+ */
+export const progressStateSchema = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  status: z.enum(MIGRATION_STATUSES),
+  phase: z.enum(PROGRESS_PHASES).nullable().optional().transform((p) => p ?? null),
+  counts: z.record(z.string(), kindCountSchema).nullable().optional().transform((c) => c ?? {}),
+  errorMessage: z.string().nullable().optional(),
+  startedAt: z.string().nullable().optional(),
+});
+export type ProgressState = z.output<typeof progressStateSchema>;
+
+/** The jobs' progress states from the database: the truth the notifications summarise. */
+export async function readProgressStates(db: Queryable, jobIds: string[]): Promise<ProgressState[]> {
+  return (await new MigrationJobStore(db).findMany(jobIds)).map(progressOf);
+}
+
+export function progressOf(job: MigrationJob): ProgressState {
+  return {
+    id: job.id,
+    organizationId: job.organizationId,
+    status: job.status,
+    phase: job.progress.phase ?? null,
+    counts: job.progress.counts,
+    errorMessage: job.errorMessage,
+    startedAt: job.progress.startedAt ?? null,
+  };
 }
 
 export function isTerminal(state: ProgressState): boolean {

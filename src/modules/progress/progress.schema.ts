@@ -1,33 +1,52 @@
 import { builder } from '../../graphql/builder.js';
 import { requireAuth } from '../../graphql/context.js';
 import { notFound } from '../../errors/app-error.js';
-import { etaSeconds, percentDone, type ProgressState } from './progress-state.js';
-import { progressReader } from './progress.repository.js';
-import { MigrationStatusEnum } from '../migrations/migration.schema.js';
+import { etaSeconds, percentDone, readProgressStates, type ProgressState } from './progress-state.js';
+import { MigrationStatusEnum } from '../migrations/migration-enums.schema.js';
+import { PROGRESS_PHASES } from '../../model/import-state.js';
+import { IMPORT_COUNTERS, type ImportCounter } from '../../model/record-kinds.js';
+import { ImportCounterEnum } from '../migrations/migration-model.schema.js';
+
+const PhaseEnum = builder.enumType('ImportPhase', {
+  description: 'The phases of an import, in the order they run.',
+  values: {
+    custom_fields: { value: 'custom_fields', description: 'Custom field definitions' },
+    domains: { value: 'domains', description: 'Sending domains' },
+    audiences: { value: 'audiences', description: 'Audiences and lists' },
+    suppression_groups: { value: 'suppression_groups', description: 'Suppression groups (and, where the source lists them, who opted out)' },
+    contacts: { value: 'contacts', description: 'Contacts, memberships, custom field values and topic opt-outs' },
+    templates: { value: 'templates', description: 'Templates and their images' },
+    suppressions: { value: 'suppressions', description: 'The suppression list' },
+    done: { value: 'done', description: 'Every phase finished' },
+  } satisfies Record<(typeof PROGRESS_PHASES)[number], { value: string; description: string }>,
+});
 
 const KindProgress = builder
-  .objectRef<{ kind: string; processed: number; total: number | null }>('KindProgress')
+  .objectRef<{ kind: ImportCounter; processed: number; total: number | null }>('KindProgress')
   .implement({
+    description: 'Work done of one kind.',
     fields: (t) => ({
-      kind: t.exposeString('kind'),
-      processed: t.exposeInt('processed'),
-      total: t.exposeInt('total', { nullable: true }),
+      kind: t.field({ type: ImportCounterEnum, resolve: (k) => k.kind }),
+      processed: t.exposeInt('processed', { description: 'Records read and written so far' }),
+      total: t.exposeInt('total', { nullable: true, description: 'Records to do; null while unknown' }),
     }),
   });
 
-const MigrationProgress = builder.objectRef<ProgressState>('MigrationProgress').implement({
+const isCounter = (kind: string): kind is ImportCounter => (IMPORT_COUNTERS as readonly string[]).includes(kind);
+
+export const MigrationProgressRef = builder.objectRef<ProgressState>('MigrationProgress').implement({
   description: 'A live view of a migration job: status, phase, per-kind counters, percent and ETA.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: 'The migration job’s id' }),
     status: t.field({ type: MigrationStatusEnum, resolve: (s) => s.status }),
-    phase: t.exposeString('phase', { nullable: true }),
+    phase: t.field({ type: PhaseEnum, nullable: true, description: 'The import phase running (null before the import)', resolve: (s) => s.phase }),
     counts: t.field({
       type: [KindProgress],
-      resolve: (s) => Object.entries(s.counts ?? {}).map(([kind, c]) => ({ kind, processed: c.processed, total: c.total ?? null })),
+      resolve: (s) => Object.entries(s.counts).flatMap(([kind, c]) => (isCounter(kind) ? [{ kind, processed: c.processed, total: c.total }] : [])),
     }),
     percent: t.float({ nullable: true, description: 'Share of known work done, 0–100', resolve: (s) => percentDone(s) }),
     etaSeconds: t.int({ nullable: true, description: 'Seconds left at the pace so far', resolve: (s) => etaSeconds(s) }),
-    errorMessage: t.string({ nullable: true, resolve: (s) => s.errorMessage ?? null }),
+    errorMessage: t.string({ nullable: true, description: 'Why it failed', resolve: (s) => s.errorMessage ?? null }),
   }),
 });
 
@@ -35,12 +54,12 @@ builder.subscriptionType({ authScopes: { readOnly: true } });
 
 builder.subscriptionField('migrationProgress', (t) =>
   t.field({
-    type: MigrationProgress,
+    type: MigrationProgressRef,
     description: 'The job’s current state at once, then every update; completes after a terminal state.',
     args: { id: t.arg.id({ required: true }) },
     subscribe: async function* (_root, { id }, ctx) {
       const auth = requireAuth(ctx);
-      const [state] = await progressReader(ctx.services.orm)([String(id)]);
+      const [state] = await readProgressStates(ctx.services.pool, [String(id)]);
       if (!state || state.organizationId !== auth.organizationId) throw notFound(`Migration job ${id}`);
       const stop = new AbortController();
       // A revoked key's subscriptions end (over SSE as over WebSocket), whichever process revoked it.

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { newId } from '../../db/ids.js';
+import { MigrationJobStore } from '../migrations/migration-job.store.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { webhookDeliveryJob } from '../../jobs/job-definitions.js';
 import type { Logger } from '../../logger.js';
@@ -24,16 +25,11 @@ export async function emitMigrationEvent(
   event: WebhookEvent,
 ): Promise<void> {
   try {
-    const { rows: jobRows } = await db.query(
-      `select id, organization_id, source, status, import_result, error_message, created_at, updated_at, completed_at
-         from migration_jobs where id = $1`,
-      [jobId],
-    );
-    const job = jobRows[0];
+    const [job] = await new MigrationJobStore(db).findMany([jobId]);
     if (!job) return;
     const { rows: endpoints } = await db.query<{ id: string }>(
       `select id from webhook_endpoints where organization_id = $1 and disabled_at is null and $2 = any(events)`,
-      [job.organization_id, event],
+      [job.organizationId, event],
     );
     const payload = {
       type: event,
@@ -42,18 +38,18 @@ export async function emitMigrationEvent(
         id: job.id,
         source: job.source,
         status: job.status,
-        import_result: job.import_result,
-        error_message: job.error_message,
-        created_at: toIso(job.created_at),
-        updated_at: toIso(job.updated_at),
-        completed_at: toIso(job.completed_at),
+        import_result: job.importResult,
+        error_message: job.errorMessage,
+        created_at: toIso(job.createdAt),
+        updated_at: toIso(job.updatedAt),
+        completed_at: toIso(job.completedAt),
       },
     };
     for (const endpoint of endpoints) {
       const id = newId('msg');
       await db.query(
         `insert into webhook_deliveries (id, endpoint_id, organization_id, event, payload) values ($1, $2, $3, $4, $5)`,
-        [id, endpoint.id, job.organization_id, event, payload],
+        [id, endpoint.id, job.organizationId, event, payload],
       );
       await jobs.send(webhookDeliveryJob, { deliveryId: id });
     }

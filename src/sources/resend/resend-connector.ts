@@ -8,12 +8,14 @@ import {
   type SourceCustomField,
   type SourceSuppression,
   type SourceTemplate,
-  type SourceTopic,
+  type SourceSuppressionGroup,
   type SourceDomain,
   type SourceList,
   type SourcePage,
 } from '../source-types.js';
-import { scanResend, type ResendScanResult } from './resend-scan.js';
+import { scanResend } from './resend-scan.js';
+import type { ScanResult } from '../../model/scan-result.js';
+import type { RecordKind } from '../../model/record-kinds.js';
 import { ResendHttp, RESEND_INITIAL_RATE_LIMIT } from './resend-http.js';
 import { paginate } from './resend-pagination.js';
 import { describeShape, ProblemLog } from '../shared/record-problems.js';
@@ -43,7 +45,7 @@ export interface ResendConnectorOptions {
 export class ResendConnector implements SourceConnector {
   readonly http: ResendHttp;
   readonly problems = new ProblemLog();
-  readonly perContactTopics = true;
+  readonly perContactGroups = true;
   private globalContactsAvailable: boolean | undefined;
 
   constructor(options: ResendConnectorOptions) {
@@ -58,8 +60,8 @@ export class ResendConnector implements SourceConnector {
     await this.http.get('/domains', { limit: 1 });
   }
 
-  scan(): Promise<ResendScanResult & Record<string, unknown>> {
-    return scanResend(this) as Promise<ResendScanResult & Record<string, unknown>>;
+  scan(): Promise<ScanResult> {
+    return scanResend(this);
   }
 
   /** Whether the team has the Nov-2025 model (segments and global contacts). */
@@ -94,11 +96,11 @@ export class ResendConnector implements SourceConnector {
   async lists(): Promise<SourceList[]> {
     const byId = new Map<string, SourceList>();
     if (await this.hasGlobalContacts()) {
-      for await (const page of paginate(this.http, '/segments', wireList, this.report('list'))) {
+      for await (const page of paginate(this.http, '/segments', wireList, this.report('audience'))) {
         for (const s of page.items) byId.set(s.id, mapList(s, 'segment'));
       }
     }
-    for await (const page of this.optional(paginate(this.http, '/audiences', wireList, this.report('list')))) {
+    for await (const page of this.optional(paginate(this.http, '/audiences', wireList, this.report('audience')))) {
       for (const a of page.items) if (!byId.has(a.id)) byId.set(a.id, mapList(a, 'audience'));
     }
     return [...byId.values()];
@@ -136,10 +138,10 @@ export class ResendConnector implements SourceConnector {
     return out;
   }
 
-  async topics(): Promise<SourceTopic[]> {
+  async suppressionGroups(): Promise<SourceSuppressionGroup[]> {
     if (!(await this.hasGlobalContacts())) return [];
-    const out: SourceTopic[] = [];
-    for await (const page of this.optional(paginate(this.http, '/topics', wireTopic, this.report('topic')))) {
+    const out: SourceSuppressionGroup[] = [];
+    for await (const page of this.optional(paginate(this.http, '/topics', wireTopic, this.report('suppression_group')))) {
       for (const t of page.items) {
         out.push({
           sourceId: t.id,
@@ -166,18 +168,18 @@ export class ResendConnector implements SourceConnector {
   }
 
   /** One GET per wanted detail: properties come only with the single-contact read. */
-  async contactDetails(contact: SourceContact, want: { properties: boolean; topics: boolean }): Promise<SourceContactDetails> {
+  async contactDetails(contact: SourceContact, want: { properties: boolean; groups: boolean }): Promise<SourceContactDetails> {
     const id = encodeURIComponent(contact.sourceId);
     const details: SourceContactDetails = {};
     if (want.properties) {
       const body = await this.detail('contact', contact.sourceId, `/contacts/${id}`, wireContactDetail);
       if (body && body !== 'gone') details.properties = mapProperties(body.properties);
     }
-    if (want.topics) {
-      details.topics = {};
+    if (want.groups) {
+      details.groups = {};
       try {
-        for await (const page of paginate(this.http, `/contacts/${id}/topics`, wireContactTopic, this.report('contact_topic'))) {
-          for (const t of page.items) details.topics[t.id] = t.subscription === 'opt_out' ? 'opt_out' : 'opt_in';
+        for await (const page of paginate(this.http, `/contacts/${id}/topics`, wireContactTopic, this.report('group_suppression'))) {
+          for (const t of page.items) details.groups[t.id] = t.subscription === 'opt_out' ? 'opt_out' : 'opt_in';
         }
       } catch (err) {
         if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
@@ -187,16 +189,7 @@ export class ResendConnector implements SourceConnector {
     return details;
   }
 
-  /** Counts a list endpoint without keeping its items. */
-  async count(path: string, query: Record<string, string> = {}): Promise<number> {
-    let total = 0;
-    for await (const page of paginate(this.http, path, z.object({ id: z.string() }), this.report('record'), { query })) {
-      total += page.items.length;
-    }
-    return total;
-  }
-
-  private report(kind: string) {
+  private report(kind: RecordKind) {
     return { kind, problems: this.problems };
   }
 
@@ -204,7 +197,7 @@ export class ResendConnector implements SourceConnector {
    * One record's detail: 'gone' when it was deleted meanwhile (404) and null when it does not fit
    * the wire shape; both are reported against the record, neither fails the read.
    */
-  private async detail<T extends z.ZodType>(kind: string, sourceId: string, path: string, schema: T): Promise<z.infer<T> | null | 'gone'> {
+  private async detail<T extends z.ZodType>(kind: RecordKind, sourceId: string, path: string, schema: T): Promise<z.infer<T> | null | 'gone'> {
     let body: unknown;
     try {
       body = await this.http.get(path);

@@ -1,3 +1,4 @@
+import type { RecordKind } from '../../model/record-kinds.js';
 import type { z } from 'zod';
 import { SourceError, type SourcePage } from '../source-types.js';
 import { listEnvelope } from './resend-wire.js';
@@ -26,7 +27,7 @@ export function parseShape<T extends z.ZodType>(endpoint: string, schema: T, bod
 
 /** Which kind of record a list holds, and where its unreadable items are reported. */
 export interface ItemReport {
-  kind: string;
+  kind: RecordKind;
   problems: ProblemLog;
 }
 

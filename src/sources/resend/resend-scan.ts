@@ -1,31 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import type { RecordKind } from '../../model/record-kinds.js';
 import { emailProblem } from '../shared/email.js';
-import { SourceError, type ScanError, type SourceList } from '../source-types.js';
+import { SourceError, type SourceList } from '../source-types.js';
+import { selectable, type ScanAudience, type ScanDomain, type ScanError, type ScanKind, type ScanResult } from '../../model/scan-result.js';
 import type { ResendConnector } from './resend-connector.js';
 import { scanProblems } from '../shared/record-problems.js';
 import { paginate, RESEND_PAGE_SIZE } from './resend-pagination.js';
 import { wireContactProperty, wireSuppression, wireTemplateSummary, wireTopic } from './resend-wire.js';
-
-export interface ResendScanResult {
-  domains: { id: string; name: string; status: string; region: string | null }[];
-  audiences: { id: string; name: string; kind: SourceList['kind']; contact_count: number; unsubscribed_count: number }[];
-  contacts: { unique: number; unsubscribed: number; invalid: number; without_list: number };
-  contact_properties: { id: string; key: string; type: string }[];
-  topics: { id: string; name: string; default_subscription: string | null }[];
-  templates: { id: string; name: string; status: string | null; alias: string | null }[];
-  suppressions: { total: number; by_origin: Record<string, number> };
-  estimate: {
-    rate_limit: number;
-    /**
-     * Per kind: requests an import of it needs and how long they take at the rate limit.
-     * Custom field values and topic opt-outs cost one request per contact each.
-     */
-    kinds: Record<string, { requests: number; seconds: number }>;
-    total: { requests: number; seconds: number };
-  };
-  errors: ScanError[];
-}
 
 /** A 52-bit digest of an address: counting distinct contacts without holding every string. */
 function emailKey(email: string): number {
@@ -38,7 +20,7 @@ function emailKey(email: string): number {
  * the account lacks (404) or that fails goes to `errors`; the scan itself only fails on
  * credential or connectivity problems.
  */
-export async function scanResend(connector: ResendConnector): Promise<ResendScanResult> {
+export async function scanResend(connector: ResendConnector): Promise<ScanResult> {
   const errors: ScanError[] = [];
   const http = connector.http;
   const guard = async <T>(resource: string, fallback: T, read: () => Promise<T>): Promise<T> => {
@@ -56,15 +38,15 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
       return fallback;
     }
   };
-  const collect = async <T extends { id: string }>(path: string, schema: z.ZodType<T>, kind: string): Promise<T[]> => {
+  const collect = async <T extends { id: string }>(path: string, schema: z.ZodType<T>, kind: RecordKind): Promise<T[]> => {
     const out: T[] = [];
     for await (const page of paginate(http, path, schema, { kind, problems: connector.problems })) out.push(...page.items);
     return out;
   };
 
   const domains = await guard('domains', [], async () => {
-    const out: ResendScanResult['domains'] = [];
-    for await (const d of connector.domains()) out.push({ id: d.sourceId, name: d.name, status: d.status, region: d.region });
+    const out: ScanDomain[] = [];
+    for await (const d of connector.domains()) out.push({ id: d.sourceId, name: d.name, status: d.status, region: d.region, ...selectable });
     return out;
   });
 
@@ -82,20 +64,24 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
 
   let memberPages = 0;
   const lists = await guard('audiences', [] as SourceList[], () => connector.lists());
-  const audiences: ResendScanResult['audiences'] = [];
+  const audiences: ScanAudience[] = [];
   for (const list of lists) {
-    const row = { id: list.sourceId, name: list.name, kind: list.kind, contact_count: 0, unsubscribed_count: 0 };
+    const row: ScanAudience = { id: list.sourceId, name: list.name, kind: list.kind, contactCount: 0, unsubscribedCount: 0, ...selectable, reasons: [] };
+    const readBefore = errors.length;
     await guard(`contacts of ${list.kind} ${list.sourceId}`, null, async () => {
       for await (const page of connector.listMembers(list)) {
         memberPages++;
         for (const c of page.items) {
-          row.contact_count++;
-          if (c.unsubscribed) row.unsubscribed_count++;
+          row.contactCount++;
+          if (c.unsubscribed) row.unsubscribedCount!++;
           note(c.email, c.unsubscribed);
         }
       }
       return null;
     });
+    // Still selectable: the import reads the list again and reports what fails then.
+    if (errors.length > readBefore) row.reasons.push(`its contacts could not all be counted: ${errors.at(-1)!.message}`);
+    if (list.kind === 'segment') row.reasons.push('a segment: its members today become a static audience here');
     audiences.push(row);
   }
   const inLists = seen.size;
@@ -117,7 +103,7 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
     hasGlobal ? guard<T[]>(resource, [], read) : Promise.resolve(notAvailable<T>(errors, resource));
 
   const properties = await featureGuard('contact properties', () => collect('/contact-properties', wireContactProperty, 'custom_field'));
-  const topics = await featureGuard('topics', () => collect('/topics', wireTopic, 'topic'));
+  const topics = await featureGuard('topics', () => collect('/topics', wireTopic, 'suppression_group'));
   const templates = await featureGuard('templates', () => collect('/templates', wireTemplateSummary, 'template'));
   const suppressionRows = await featureGuard('suppressions', () => collect('/suppressions', wireSuppression, 'suppression'));
   const byOrigin: Record<string, number> = {};
@@ -126,31 +112,30 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
   const pages = (n: number) => Math.max(1, Math.ceil(n / RESEND_PAGE_SIZE));
   const rate = connector.http.pacer.currentLimit;
   const perContact = hasGlobal ? globalContacts : 0;
-  const requests: Record<string, number> = {
-    domains: pages(domains.length) + domains.length, // the list, then one GET per domain for its records
-    audiences: 2, // segments and audiences lists
-    contacts: memberPages + globalPages,
-    custom_fields: pages(properties.length) + (properties.length ? perContact : 0),
-    templates: pages(templates.length) + templates.length,
-    topics: pages(topics.length) + (topics.length ? perContact : 0),
-    suppressions: pages(suppressionRows.length),
-  };
-  const kinds = Object.fromEntries(
-    Object.entries(requests).map(([k, n]) => [k, { requests: n, seconds: Math.ceil(n / rate) }]),
-  );
-  const totalRequests = Object.values(requests).reduce((a, b) => a + b, 0);
+  // Custom field values and topic opt-outs cost one request per contact each.
+  const requests: [ScanKind, number][] = [
+    ['domains', pages(domains.length) + domains.length], // the list, then one GET per domain for its records
+    ['audiences', 2], // segments and audiences lists
+    ['contacts', memberPages + globalPages],
+    ['custom_fields', pages(properties.length) + (properties.length ? perContact : 0)],
+    ['templates', pages(templates.length) + templates.length],
+    ['suppression_groups', pages(topics.length) + (topics.length ? perContact : 0)],
+    ['suppressions', pages(suppressionRows.length)],
+  ];
+  const totalRequests = requests.reduce((sum, [, n]) => sum + n, 0);
 
   return {
     domains,
     audiences,
-    contacts: { unique: seen.size, unsubscribed: unsubscribed.size, invalid, without_list: Math.max(0, seen.size - inLists) },
-    contact_properties: properties.map((p) => ({ id: p.id, key: p.key, type: p.type ?? 'string' })),
-    topics: topics.map((t) => ({ id: t.id, name: t.name?.trim() || t.id, default_subscription: t.default_subscription ?? null })),
-    templates: templates.map((t) => ({ id: t.id, name: t.name?.trim() || t.alias || t.id, status: t.status ?? null, alias: t.alias ?? null })),
-    suppressions: { total: suppressionRows.length, by_origin: byOrigin },
+    contacts: { total: seen.size, unsubscribed: unsubscribed.size, invalid, withoutList: Math.max(0, seen.size - inLists) },
+    customFields: properties.map((p) => ({ id: p.id, key: p.key, type: p.type ?? 'string', ...selectable })),
+    suppressionGroups: topics.map((t) => ({ id: t.id, name: t.name?.trim() || t.id, defaultSubscription: subscriptionDefault(t.default_subscription), ...selectable })),
+    templates: templates.map((t) => ({ id: t.id, name: t.name?.trim() || t.alias || t.id, status: t.status ?? null, alias: t.alias ?? null, ...selectable })),
+    suppressions: { total: suppressionRows.length, byOrigin: Object.entries(byOrigin).map(([origin, count]) => ({ origin, count })) },
+    permissions: null,
     estimate: {
-      rate_limit: rate,
-      kinds,
+      rateLimit: rate,
+      kinds: requests.map(([kind, n]) => ({ kind, requests: n, seconds: Math.ceil(n / rate) })),
       total: { requests: totalRequests, seconds: Math.ceil(totalRequests / rate) },
     },
     errors: [...errors, ...scanProblems(connector.problems.drain())],
@@ -160,4 +145,9 @@ export async function scanResend(connector: ResendConnector): Promise<ResendScan
 function notAvailable<T>(errors: ScanError[], resource: string): T[] {
   errors.push({ resource, message: `${resource} are not available on this Resend account (legacy API)` });
   return [];
+}
+
+/** Resend's documented values; anything else is not a default we can honour. */
+function subscriptionDefault(value: string | null | undefined): 'opt_in' | 'opt_out' | null {
+  return value === 'opt_in' || value === 'opt_out' ? value : null;
 }

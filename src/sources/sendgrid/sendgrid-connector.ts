@@ -1,5 +1,4 @@
 import type {
-  ScanError,
   SourceConnector,
   SourceContact,
   SourceContactDetails,
@@ -10,7 +9,7 @@ import type {
   SourceReject,
   SourceSuppression,
   SourceTemplate,
-  SourceTopic,
+  SourceSuppressionGroup,
   SuppressionReason,
 } from '../source-types.js';
 import { SourceError } from '../source-types.js';
@@ -32,8 +31,10 @@ import {
   wireItems,
 } from './sendgrid-wire.js';
 import { exportChunks, reuseExport, runExport, type ExportJob } from './sendgrid-export.js';
-import { scanSendGrid, type SendGridScanResult } from './sendgrid-scan.js';
+import { scanSendGrid } from './sendgrid-scan.js';
+import type { ScanError, ScanResult } from '../../model/scan-result.js';
 
+import type { RecordKind } from '../../model/record-kinds.js';
 /** SendGrid's image CDN, where Design Library and template images live. */
 export const SENDGRID_CDN = 'https://cdn.mcauto-images-production.sendgrid.net';
 
@@ -89,7 +90,7 @@ function unixTime(value: number | string | undefined): Date | null {
 export class SendGridConnector implements SourceConnector {
   readonly http: SendGridHttp;
   readonly problems = new ProblemLog();
-  readonly perContactTopics = false;
+  readonly perContactGroups = false;
   readonly listRecordsAreComplete = true;
   private scopeSet: Set<string> | undefined;
   private fieldNames: Map<string, string> | undefined;
@@ -121,8 +122,8 @@ export class SendGridConnector implements SourceConnector {
     return (await this.missingScopes(kind)).length === 0;
   }
 
-  scan(): Promise<SendGridScanResult & Record<string, unknown>> {
-    return scanSendGrid(this) as Promise<SendGridScanResult & Record<string, unknown>>;
+  scan(): Promise<ScanResult> {
+    return scanSendGrid(this);
   }
 
   // eslint-disable-next-line require-yield
@@ -134,7 +135,7 @@ export class SendGridConnector implements SourceConnector {
     if (!(await this.allowed('contacts'))) return [];
     const out: (SourceList & { contactCount: number })[] = [];
     const seen = new Set<string>();
-    for await (const l of this.pages('/v3/marketing/lists', { page_size: SENDGRID_LIST_PAGE_SIZE }, wireList, 'list')) {
+    for await (const l of this.pages('/v3/marketing/lists', { page_size: SENDGRID_LIST_PAGE_SIZE }, wireList, 'audience')) {
       if (seen.has(l.id)) throw new SourceError('pagination_stuck', 'SendGrid GET /v3/marketing/lists repeated a page');
       seen.add(l.id);
       out.push({ sourceId: l.id, name: l.name?.trim() || l.id, kind: 'list', createdAt: null, contactCount: l.contact_count ?? 0 });
@@ -143,7 +144,7 @@ export class SendGridConnector implements SourceConnector {
   }
 
   /** Items of a paged marketing endpoint, following the absolute `_metadata.next` links; bad items reported. */
-  private async *pages<T extends z.ZodType>(path: string, query: Record<string, string | number>, item: T, kind: string): AsyncGenerator<z.infer<T>> {
+  private async *pages<T extends z.ZodType>(path: string, query: Record<string, string | number>, item: T, kind: RecordKind): AsyncGenerator<z.infer<T>> {
     const seenLinks = new Set<string>();
     let where = `GET ${path}`;
     let page = parseBody(where, wirePaged, await this.http.get(path, query));
@@ -247,14 +248,14 @@ export class SendGridConnector implements SourceConnector {
     }));
   }
 
-  async topics(): Promise<SourceTopic[]> {
+  async suppressionGroups(): Promise<SourceSuppressionGroup[]> {
     if (!(await this.allowed('groups'))) return [];
     const where = 'GET /v3/asm/groups';
     const groups = parseItems(parseBody(where, wireItems, await this.http.get('/v3/asm/groups')), wireGroup, 'suppression_group', this.problems, where);
     return groups.map((g) => ({ sourceId: g.id, name: g.name?.trim() || g.id, description: g.description || null, defaultSubscription: 'opt_in' }));
   }
 
-  async *topicOptOuts(topic: SourceTopic): AsyncGenerator<string[]> {
+  async *groupOptOuts(topic: SourceSuppressionGroup): AsyncGenerator<string[]> {
     const path = `/v3/asm/groups/${encodeURIComponent(topic.sourceId)}/suppressions`;
     const emails = parseBody(`GET ${path}`, wireItems, await this.http.get(path));
     yield emails.flatMap((e, i) => {

@@ -3,10 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StringDecoder } from 'node:string_decoder';
+import type { z } from 'zod';
 import { SourceError } from '../source-types.js';
 import { RetryBudget } from '../shared/retry-budget.js';
 import { CsvRowReader } from '../shared/csv-rows.js';
+import { describeShape } from '../shared/record-problems.js';
 import type { SendGridHttp } from './sendgrid-http.js';
+import { wireExportJob, wireExportStarted } from './sendgrid-wire.js';
 
 /** How long an export may take before we give up on it. */
 export const EXPORT_MAX_WAIT_MS = 30 * 60_000;
@@ -14,26 +17,28 @@ const POLL_MIN_MS = 250;
 const POLL_MAX_MS = 5_000;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-export interface ExportJob {
-  id: string;
-  status: 'pending' | 'ready' | 'failure';
-  urls?: string[];
-  message?: string;
-  contact_count?: number;
-  expires_at?: string;
+export type ExportJob = z.infer<typeof wireExportJob>;
+
+/** A response body of the export API that does not fit its shape: the export cannot be followed. */
+function parseExportBody<T extends z.ZodType>(where: string, schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new SourceError('unexpected_response', `SendGrid ${where} returned an unexpected shape: ${describeShape(parsed.error)}`);
 }
 
 /** Starts an export (all contacts, or one list's) and waits until its files are ready. */
 export async function runExport(http: SendGridHttp, listIds: string[] | null, signal?: AbortSignal): Promise<ExportJob> {
+  const path = '/v3/marketing/contacts/exports';
   const body = listIds ? { list_ids: listIds, file_type: 'csv' } : { file_type: 'csv' };
-  const { id } = await http.post<{ id: string }>('/v3/marketing/contacts/exports', body);
+  const { id } = parseExportBody(`POST ${path}`, wireExportStarted, await http.post(path, body));
   return waitForExport(http, id, signal);
 }
 
 async function waitForExport(http: SendGridHttp, id: string, signal?: AbortSignal): Promise<ExportJob> {
+  const path = `/v3/marketing/contacts/exports/${encodeURIComponent(id)}`;
   const deadline = Date.now() + EXPORT_MAX_WAIT_MS;
   for (let wait = POLL_MIN_MS; ; wait = Math.min(POLL_MAX_MS, wait * 2)) {
-    const job = await http.get<ExportJob>(`/v3/marketing/contacts/exports/${encodeURIComponent(id)}`);
+    const job = parseExportBody(`GET ${path}`, wireExportJob, await http.get(path));
     if (job.status === 'ready') return job;
     if (job.status === 'failure') {
       throw new SourceError('unavailable', `SendGrid contact export ${id} failed: ${job.message ?? 'no reason given'}`);
@@ -61,9 +66,6 @@ export async function reuseExport(http: SendGridHttp, id: string, signal?: Abort
   }
 }
 
-/** Attempts to read one export file; a cut download resumes after the rows already read. */
-/** The longest wait between two attempts at one export file. */
-const FILE_RETRY_CAP_MS = 8_000;
 const DECODE_CHUNK_BYTES = 64 * 1024;
 
 /** Rows of an export as they arrive: the file's lower-cased header, data rows, and rows that could not be read. */
@@ -90,8 +92,8 @@ export async function* exportChunks(
     const which = `export file ${index + 1} of ${urls.length}`;
     let delivered = 0;
     const budget = new RetryBudget(options.retryBudgetMs);
-    for (let attempt = 1; ; attempt++) {
-      budget.attempts = attempt;
+    for (;;) {
+      budget.attempts++;
       let seen = 0;
       try {
         for await (const chunk of fileChunks(url, signal)) {
@@ -110,12 +112,11 @@ export async function* exportChunks(
         }
         break;
       } catch (err) {
-        const wait = Math.min(FILE_RETRY_CAP_MS, POLL_MIN_MS * 2 ** attempt);
-        if (signal?.aborted || wait > budget.remainingMs) {
+        if (!signal?.aborted) await budget.backoff(budget.attempts, undefined, signal);
+        if (signal?.aborted || !budget.open) {
           const reason = err instanceof SourceError ? err.message : `the download was cut (${(err as Error).message})`;
           throw new SourceError('unavailable', `Reading SendGrid ${which} failed after ${budget.describe()}: ${reason}`);
         }
-        await sleep(wait, undefined, { signal });
       }
     }
   }

@@ -1,43 +1,46 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanText } from '../../errors/message-text.js';
 import { parseProviderJson } from '../shared/provider-json.js';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { SourceError } from '../source-types.js';
-import { BACKOFF_BASE_MS, jitteredBackoff } from '../shared/backoff.js';
-import { RetryBudget } from '../shared/retry-budget.js';
+import type { SourceErrorKind } from '../source-types.js';
+import type { RetryBudget } from '../shared/retry-budget.js';
+import {
+  ProviderHttpClient,
+  type ProviderErrorText,
+  type ProviderHttpOptions,
+  type ProviderRequest,
+  type RateLimitVerdict,
+} from '../shared/provider-http.js';
 
 export const SENDGRID_REQUEST_TIMEOUT_MS = 60_000;
 const USER_AGENT = 'migrate-service/0.1 (+sendgrid-connector)';
 
-export interface SendGridHttpOptions {
-  baseUrl: string;
+export interface SendGridHttpOptions extends ProviderHttpOptions {
   apiKey: string;
-  signal?: AbortSignal;
-  backoffBaseMs?: number;
-  /** How long one request is retried in all (see RetryBudget). */
-  retryBudgetMs?: number;
 }
 
 interface ErrorBody {
   errors?: { message?: string; field?: string | null }[];
 }
 
+/** SendGrid limits per endpoint: method and path template (`GET /v3/templates/{id}`). */
+function bucketOf(request: ProviderRequest): string {
+  return `${request.method} ${request.path.replace(/\/[^/]*\d[^/]*(?=\/|$)/g, '/{id}')}`;
+}
+
 /**
  * Talks to SendGrid v3: Bearer auth, per-endpoint rate limits read from `X-RateLimit-*` (reset
- * is an epoch second; there is no Retry-After, so we wait until the reset), retries for 5xx and
- * network errors with jittered backoff, and failures mapped to SourceError.
+ * is an epoch second; there is no Retry-After, so we wait until the reset), and
+ * `{errors: [{message, field}]}` error bodies.
  */
-export class SendGridHttp {
-  readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
-  private readonly baseUrl: string;
-  /** Per endpoint (method + path template): when its window allows requests again. */
+export class SendGridHttp extends ProviderHttpClient {
+  /** Per endpoint bucket: when its window allows requests again. */
   private readonly blockedUntil = new Map<string, number>();
 
-  constructor(private readonly options: SendGridHttpOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-  }
-
-  get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
-    return this.request<T>('GET', path, query);
+  constructor(options: SendGridHttpOptions) {
+    super(
+      { name: 'SendGrid', userAgent: USER_AGENT, timeoutMs: SENDGRID_REQUEST_TIMEOUT_MS, auth: { authorization: `Bearer ${options.apiKey}` } },
+      options,
+    );
   }
 
   post<T>(path: string, body: unknown): Promise<T> {
@@ -50,110 +53,48 @@ export class SendGridHttp {
     return this.request<T>('GET', u.pathname, Object.fromEntries(u.searchParams));
   }
 
-  private async request<T>(method: string, path: string, query: Record<string, string | number | undefined>, body?: unknown): Promise<T> {
-    const url = new URL(this.baseUrl + path);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-    const endpoint = `${method} ${path}`;
-    const bucket = `${method} ${path.replace(/\/[^/]*\d[^/]*(?=\/|$)/g, '/{id}')}`;
-    let attempt = 0;
-    let rateLimited = 0;
-    let lastProblem = '';
-    const budget = new RetryBudget(this.options.retryBudgetMs);
-    while (budget.open) {
-      budget.attempts++;
-      attempt++;
-      if (budget.attempts > 1) this.stats.retries++;
-      const wait = (this.blockedUntil.get(bucket) ?? 0) - Date.now();
-      if (wait > budget.remainingMs && budget.attempts > 1) break;
-      if (wait > 0) await sleep(wait, undefined, { signal: this.options.signal });
-      this.stats.requests++;
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${this.options.apiKey}`,
-            'user-agent': USER_AGENT,
-            accept: 'application/json',
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: this.signal(),
-        });
-      } catch (err) {
-        if (this.options.signal?.aborted) throw this.options.signal.reason ?? err;
-        lastProblem = `network error: ${(err as Error).message}`;
-        await this.backoff(attempt, budget);
-        continue;
-      }
-      this.observe(bucket, res.headers);
-      const text = await res.text().catch(() => null);
-      if (text === null) {
-        lastProblem = 'connection cut while reading the response';
-        await this.backoff(attempt, budget);
-        continue;
-      }
-      if (res.status === 429) {
-        this.stats.rateLimited++;
-        rateLimited++;
-        attempt--;
-        const reset = Number(res.headers.get('x-ratelimit-reset'));
-        const until = Number.isFinite(reset) && reset > 0 ? reset * 1000 : Date.now() + 1000;
-        this.blockedUntil.set(bucket, Math.max(until, Date.now() + 50));
-        lastProblem = 'rate limited (429)';
-        continue;
-      }
-      if (res.status >= 500) {
-        lastProblem = `server error ${res.status}`;
-        await this.backoff(attempt, budget);
-        continue;
-      }
-      let parsed: unknown = null;
-      if (text.trim()) {
-        try {
-          parsed = parseProviderJson(text);
-        } catch {
-          lastProblem = `invalid JSON in a ${res.status} response`;
-          await this.backoff(attempt, budget);
-          continue;
-        }
-      }
-      if (res.ok) return parsed as T;
-      throw this.mapError(endpoint, res.status, parsed as ErrorBody);
-    }
-    throw new SourceError(
-      lastProblem.startsWith('rate limited') ? 'rate_limited' : 'unavailable',
-      `SendGrid ${endpoint} failed after ${budget.describe()} (${lastProblem})`,
-      { endpoint },
-    );
-  }
-
-  private signal(): AbortSignal {
-    const timeout = AbortSignal.timeout(SENDGRID_REQUEST_TIMEOUT_MS);
-    return this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
+  /** Holds the request until its bucket's reset; gives up on a retry when the reset is past the budget. */
+  protected override async beforeAttempt(request: ProviderRequest, budget: RetryBudget): Promise<boolean> {
+    const wait = (this.blockedUntil.get(bucketOf(request)) ?? 0) - Date.now();
+    if (wait > budget.remainingMs && budget.attempts > 1) return false;
+    if (wait > 0) await sleep(wait, undefined, { signal: this.options.signal });
+    return true;
   }
 
   /** When the window is spent, hold this endpoint until SendGrid's reset instead of earning a 429. */
-  private observe(bucket: string, headers: Headers): void {
+  protected override observe(request: ProviderRequest, headers: Headers): void {
     const remaining = Number(headers.get('x-ratelimit-remaining'));
     const reset = Number(headers.get('x-ratelimit-reset'));
     if (headers.has('x-ratelimit-remaining') && remaining <= 0 && Number.isFinite(reset)) {
-      this.blockedUntil.set(bucket, reset * 1000);
+      this.blockedUntil.set(bucketOf(request), reset * 1000);
     }
   }
 
-  /** A jittered wait, never past what remains of the request's retry budget. */
-  private backoff(attempt: number, budget: RetryBudget): Promise<void> {
-    return jitteredBackoff(attempt, this.options.backoffBaseMs ?? BACKOFF_BASE_MS, this.options.signal, budget.remainingMs);
+  protected rateLimited(request: ProviderRequest, headers: Headers): RateLimitVerdict {
+    const reset = Number(headers.get('x-ratelimit-reset'));
+    const until = Number.isFinite(reset) && reset > 0 ? reset * 1000 : Date.now() + 1000;
+    this.blockedUntil.set(bucketOf(request), Math.max(until, Date.now() + 50));
+    // beforeAttempt gives up if the reset is past the budget.
+    return { problem: 'rate limited (429)', retry: true };
   }
 
-  private mapError(endpoint: string, status: number, body: ErrorBody | null): SourceError {
-    const errors = Array.isArray(body?.errors) ? body.errors : [];
-    const message = cleanText(errors.map((e) => cleanText(e?.message)).filter(Boolean).join('; ')) || `HTTP ${status}`;
-    const details = { endpoint, status };
-    if (status === 401) return new SourceError('invalid_credential', `SendGrid rejected the API key (${message})`, details);
-    if (status === 403) return new SourceError('forbidden', `SendGrid ${endpoint}: ${message} (the key lacks a scope)`, details);
-    if (status === 404) return new SourceError('not_found', `SendGrid ${endpoint}: ${message}`, details);
-    return new SourceError('unexpected_response', `SendGrid ${endpoint} answered ${status}: ${message}`, details);
+  /** Some answers (a 204, an error) have no body at all. */
+  protected override parseBody(text: string): unknown {
+    return text.trim() ? parseProviderJson(text) : null;
+  }
+
+  protected readError(body: unknown): ProviderErrorText {
+    const errors = (body as ErrorBody | null)?.errors;
+    const messages = Array.isArray(errors) ? errors.map((e) => cleanText(e?.message)).filter(Boolean) : [];
+    return { message: messages.join('; ') };
+  }
+
+  protected override errorKind(status: number, code: string | undefined): SourceErrorKind {
+    return status === 403 ? 'forbidden' : super.errorKind(status, code);
+  }
+
+  /** SendGrid's messages name fetch's own words and no detail of a cut read, as they always did. */
+  protected override transportProblem(failure: 'network' | 'cut', err: Error): string {
+    return failure === 'network' ? `network error: ${err.message}` : 'connection cut while reading the response';
   }
 }

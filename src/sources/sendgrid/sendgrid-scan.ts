@@ -1,63 +1,70 @@
-import type { ScanError } from '../source-types.js';
-import type { SendGridConnector } from './sendgrid-connector.js';
+import type { SendGridConnector, ScopedKind } from './sendgrid-connector.js';
+import { REQUIRED_SCOPES } from './sendgrid-connector.js';
 import { wireContactCount } from './sendgrid-wire.js';
 import { scanProblems } from '../shared/record-problems.js';
+import { selectable, type ScanKind, type ScanPermission, type ScanResult } from '../../model/scan-result.js';
 
-export interface SendGridScanResult {
-  domains: { name: string; status: string }[];
-  audiences: { id: string; name: string; kind: 'list'; contact_count: number }[];
-  contacts: { total: number | null };
-  contact_properties: { id: string; key: string; type: string }[];
-  topics: { id: string; name: string }[];
-  templates: { id: string; name: string }[];
-  suppressions: { total: number };
-  /** Per kind: what the key's scopes allow, and what is missing. */
-  permissions: Record<string, { allowed: boolean; missing_scopes: string[] }>;
-  estimate: { kinds: Record<string, { requests: number }>; total: { requests: number } };
-  errors: ScanError[];
-}
+/** Which of our kinds each SendGrid scope group lets us read. */
+const KINDS_OF: Record<ScopedKind, ScanKind[]> = {
+  contacts: ['audiences', 'contacts', 'custom_fields'],
+  templates: ['templates'],
+  groups: ['suppression_groups'],
+  suppressions: ['suppressions'],
+};
 
 /**
  * What a SendGrid import would bring. Counts come from list counts, field definitions, groups,
  * templates and the suppression lists; contacts are counted by SendGrid, not exported here.
- * Kinds the key cannot read are listed in `errors` with the missing scopes, and left out.
+ * Kinds the key cannot read are listed in `errors` and `permissions` with the missing scopes,
+ * and left out. SendGrid does not publish a request rate for these endpoints: the estimate
+ * counts requests only.
  */
-export async function scanSendGrid(connector: SendGridConnector): Promise<SendGridScanResult> {
+export async function scanSendGrid(connector: SendGridConnector): Promise<ScanResult> {
   const errors = await connector.scopeErrors();
-  const permissions: SendGridScanResult['permissions'] = {};
-  for (const kind of ['contacts', 'templates', 'groups', 'suppressions'] as const) {
-    const missing = await connector.missingScopes(kind);
-    permissions[kind] = { allowed: missing.length === 0, missing_scopes: missing };
+  const permissions: ScanPermission[] = [];
+  for (const resource of Object.keys(REQUIRED_SCOPES) as ScopedKind[]) {
+    const missing = await connector.missingScopes(resource);
+    permissions.push({ resource, kinds: KINDS_OF[resource], allowed: missing.length === 0, missingScopes: missing });
   }
   const lists = await connector.lists();
   const fields = await connector.customFields();
-  const groups = await connector.topics();
+  const groups = await connector.suppressionGroups();
   const templates = await connector.templateSummaries();
   let total: number | null = null;
-  if (permissions.contacts!.allowed) {
+  if (permissions.find((p) => p.resource === 'contacts')!.allowed) {
     const counted = wireContactCount.safeParse(await connector.http.get('/v3/marketing/contacts/count'));
     total = counted.data?.contact_count ?? null;
   }
+  const byOrigin = new Map<string, number>();
   let suppressions = 0;
-  for await (const page of connector.suppressions()) suppressions += page.items.length;
+  for await (const page of connector.suppressions()) {
+    suppressions += page.items.length;
+    for (const s of page.items) byOrigin.set(s.reason, (byOrigin.get(s.reason) ?? 0) + 1);
+  }
 
-  const kinds = {
-    contacts: { requests: (lists.length + 1) * 3 }, // per export: create, poll, download (at least)
-    custom_fields: { requests: 1 },
-    templates: { requests: 1 + templates.length },
-    topics: { requests: 1 + groups.length },
-    suppressions: { requests: 5 + Math.floor(suppressions / 500) },
-  };
+  const requests: [ScanKind, number][] = [
+    ['contacts', (lists.length + 1) * 3], // per export: create, poll, download (at least)
+    ['custom_fields', 1],
+    ['templates', 1 + templates.length],
+    ['suppression_groups', 1 + groups.length],
+    ['suppressions', 5 + Math.floor(suppressions / 500)],
+  ];
   return {
+    // Domain authentication is re-done on this platform; SendGrid's records do not carry over.
     domains: [],
-    audiences: lists.map((l) => ({ id: l.sourceId, name: l.name, kind: 'list', contact_count: l.contactCount })),
-    contacts: { total },
-    contact_properties: fields.map((f) => ({ id: f.sourceId, key: f.key, type: f.type })),
-    topics: groups.map((g) => ({ id: g.sourceId, name: g.name })),
-    templates,
-    suppressions: { total: suppressions },
+    audiences: lists.map((l) => ({ id: l.sourceId, name: l.name, kind: 'list', contactCount: l.contactCount, unsubscribedCount: null, ...selectable })),
+    contacts: { total, unsubscribed: null, invalid: null, withoutList: null },
+    customFields: fields.map((f) => ({ id: f.sourceId, key: f.key, type: f.type, ...selectable })),
+    // Unsubscribe groups: everyone is in one until they opt out.
+    suppressionGroups: groups.map((g) => ({ id: g.sourceId, name: g.name, defaultSubscription: 'opt_in', ...selectable })),
+    templates: templates.map((t) => ({ id: t.id, name: t.name, status: null, alias: null, ...selectable })),
+    suppressions: { total: suppressions, byOrigin: [...byOrigin].map(([origin, count]) => ({ origin, count })) },
     permissions,
-    estimate: { kinds, total: { requests: Object.values(kinds).reduce((n, k) => n + k.requests, 0) } },
+    estimate: {
+      rateLimit: null,
+      kinds: requests.map(([kind, n]) => ({ kind, requests: n, seconds: null })),
+      total: { requests: requests.reduce((sum, [, n]) => sum + n, 0), seconds: null },
+    },
     errors: [...errors, ...scanProblems(connector.problems.drain())],
   };
 }

@@ -54,3 +54,16 @@ export const wireSuppression = z.object({
 });
 
 export const wireContactCount = z.object({ contact_count: z.number().optional().catch(undefined) });
+
+/** `POST /v3/marketing/contacts/exports`: the id of the export it started. */
+export const wireExportStarted = z.object({ id });
+
+/** `GET /v3/marketing/contacts/exports/{id}`: `status` is pending, ready or failure (another stays text). */
+export const wireExportJob = z.object({
+  id,
+  status: text,
+  urls: z.array(z.string()).optional().catch(undefined),
+  message: z.string().optional().catch(undefined),
+  contact_count: count,
+  expires_at: z.string().optional().catch(undefined),
+});

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import { cleanText } from '../../errors/message-text.js';
-import type { ScanError } from '../source-types.js';
+import type { ScanError } from '../../model/scan-result.js';
+import type { RecordKind } from '../../model/record-kinds.js';
 
 /** A record a connector could not read or map: reported, skipped, never fatal to the job. */
 export interface RecordProblem {
-  /** What kind of record: 'template', 'contact', 'domain', 'suppression', ... */
-  kind: string;
+  kind: RecordKind;
   /** The provider's id of the record, or where it was when it had none. */
   sourceId: string;
   reason: string;
@@ -19,7 +19,7 @@ export interface RecordProblem {
 export class ProblemLog {
   private pending: RecordProblem[] = [];
 
-  report(kind: string, sourceId: string, reason: string): void {
+  report(kind: RecordKind, sourceId: string, reason: string): void {
     this.pending.push({ kind, sourceId: cleanText(sourceId, 320), reason: cleanText(reason) });
   }
 
@@ -56,7 +56,7 @@ export function rawId(raw: unknown): string | null {
 export function parseItems<T extends z.ZodType>(
   items: unknown[],
   schema: T,
-  kind: string,
+  kind: RecordKind,
   problems: ProblemLog,
   where: string,
 ): z.infer<T>[] {

@@ -1,3 +1,5 @@
+import { BACKOFF_BASE_MS, jitteredBackoff } from './backoff.js';
+
 /**
  * How long one request (or one export file) keeps being retried across 5xx, network errors,
  * cut connections, malformed bodies and 429s: a time, not a count, so a provider's blip of a
@@ -18,6 +20,11 @@ export class RetryBudget {
 
   get remainingMs(): number {
     return this.budgetMs - (Date.now() - this.startedAt);
+  }
+
+  /** The jittered wait before retrying after failed attempt `attempt`; never past what remains of the budget. */
+  backoff(attempt: number, baseMs = BACKOFF_BASE_MS, signal?: AbortSignal): Promise<void> {
+    return jitteredBackoff(attempt, baseMs, signal, this.remainingMs);
   }
 
   /** "6 attempts over 12 s", for a message. */

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { PropertyValue, SourceContact, SourceContactDetails } from '../../../sources/source-types.js';
-import type { ResolvedFieldMapping } from '../../migrations/migration-options.js';
+import type { FieldMapping } from '../../../model/import-options.js';
 import type { ImportContext } from '../import-context.js';
 
 /** A property value as our field type; `undefined` when it cannot be one (reported). */
-export function coerceFieldValue(value: PropertyValue, type: ResolvedFieldMapping['fieldType']): unknown {
+export function coerceFieldValue(value: PropertyValue, type: FieldMapping['fieldType']): unknown {
   if (value === null || value === '') return null;
   switch (type) {
     case 'string':
@@ -32,15 +32,15 @@ export function coerceFieldValue(value: PropertyValue, type: ResolvedFieldMappin
 export class ContactEnrichment {
   readonly wantProperties: boolean;
   readonly wantTopics: boolean;
-  private readonly byKey: Map<string, ResolvedFieldMapping>;
+  private readonly byKey: Map<string, FieldMapping>;
   private readonly topics: Set<string>;
 
   constructor(private readonly ctx: ImportContext) {
     this.byKey = new Map(ctx.options.customFields.map((m) => [m.sourceKey, m]));
-    this.topics = new Set(ctx.options.topics);
+    this.topics = new Set(ctx.options.suppressionGroups);
     this.wantProperties = this.byKey.size > 0;
     // Sources that list topic opt-outs per topic (SendGrid's groups) are read in the groups phase.
-    this.wantTopics = this.topics.size > 0 && ctx.connector.perContactTopics;
+    this.wantTopics = this.topics.size > 0 && ctx.connector.perContactGroups;
   }
 
   get wanted(): boolean {
@@ -52,8 +52,8 @@ export class ContactEnrichment {
     if (!this.wanted) return out;
     for (const c of contacts) {
       const inline = this.wantProperties && c.properties !== undefined;
-      const want = { properties: this.wantProperties && !inline, topics: this.wantTopics };
-      const fetched = want.properties || want.topics ? await this.ctx.connector.contactDetails(c, want) : {};
+      const want = { properties: this.wantProperties && !inline, groups: this.wantTopics };
+      const fetched = want.properties || want.groups ? await this.ctx.connector.contactDetails(c, want) : {};
       out.set(c.sourceId, inline ? { ...fetched, properties: c.properties } : fetched);
     }
     return out;
@@ -78,11 +78,11 @@ export class ContactEnrichment {
   /** Opt-outs of selected topics become members of the matching suppression groups. */
   async writeTopicOptOuts(client: pg.PoolClient, pairs: { email: string; details: SourceContactDetails | undefined }[]) {
     if (!this.wantTopics) return;
-    const groups = await this.ctx.localIds('topic');
+    const groups = await this.ctx.localIds('suppression_group');
     const emails: string[] = [];
     const groupIds: string[] = [];
     for (const { email, details } of pairs) {
-      for (const [topicId, subscription] of Object.entries(details?.topics ?? {})) {
+      for (const [topicId, subscription] of Object.entries(details?.groups ?? {})) {
         const group = groups.get(topicId);
         if (subscription === 'opt_out' && group && this.topics.has(topicId)) {
           emails.push(email);

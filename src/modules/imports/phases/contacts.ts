@@ -17,7 +17,7 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
   if (!ctx.options.contacts) return;
   const selected = new Set(ctx.options.audiences);
   const scanned = ctx.job.scanResult?.audiences ?? [];
-  const memberTotal = scanned.filter((a) => selected.has(a.id)).reduce((sum, a) => sum + (a.contact_count ?? 0), 0);
+  const memberTotal = scanned.filter((a) => selected.has(a.id)).reduce((sum, a) => sum + a.contactCount, 0);
   const counter = ctx.count('contacts', memberTotal || null);
   const globalPass = scanned.every((a) => selected.has(a.id));
   const enrichment = new ContactEnrichment(ctx);
@@ -44,7 +44,7 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
       await ctx.commit(async (client) => {
         const written = await writeContacts(ctx, client, enrichment, page, details, audienceId, list.kind === 'audience');
         if (seen) for (const email of written) seen.add(email);
-        for (const warning of page.warnings ?? []) ctx.tally.error('list', warning, list.name);
+        for (const warning of page.warnings ?? []) ctx.tally.error('audience', warning, list.name);
         counter.processed += page.items.length;
         mark.after = page.nextCursor;
         mark.done = page.nextCursor === null;

@@ -1,6 +1,6 @@
 import { newId } from '../../../db/ids.js';
 import type { ImportContext } from '../import-context.js';
-import type { SourceTopic } from '../../../sources/source-types.js';
+import type { SourceSuppressionGroup } from '../../../sources/source-types.js';
 import { emailProblem, normalizeEmail } from '../../../sources/shared/email.js';
 
 /**
@@ -9,22 +9,22 @@ import { emailProblem, normalizeEmail } from '../../../sources/shared/email.js';
  */
 export async function importSuppressionGroups(ctx: ImportContext): Promise<void> {
   ctx.progress.phase = 'suppression_groups';
-  const wanted = new Set(ctx.options.topics);
+  const wanted = new Set(ctx.options.suppressionGroups);
   const counter = ctx.count('suppression_groups', wanted.size);
   if (!wanted.size) return;
-  const listsMembers = Boolean(ctx.connector.topicOptOuts) && ctx.options.groupMembers !== false;
+  const listsMembers = Boolean(ctx.connector.groupOptOuts) && ctx.options.groupMembers !== false;
   const membersNote =
     ctx.options.contacts || listsMembers
       ? null
       : 'Contacts were not imported in this migration, so who opted out of this topic was not read; the group starts empty.';
-  const topics = (await ctx.connector.topics()).filter((t) => wanted.has(t.sourceId));
+  const topics = (await ctx.connector.suppressionGroups()).filter((t) => wanted.has(t.sourceId));
   for (const missing of [...wanted].filter((id) => !topics.some((t) => t.sourceId === id))) {
     await ctx.commit(async () => ctx.tally.error('suppression_group', 'no such group at the source', missing));
   }
   for (const topic of topics) {
     let usable = true;
     await ctx.commit(async (client) => {
-      if (await ctx.linkedId(client, 'topic', topic.sourceId)) {
+      if (await ctx.linkedId(client, 'suppression_group', topic.sourceId)) {
         ctx.tally.skipped('suppression_group', 'already imported from this source', topic.name);
       } else if (ctx.options.existingGroupsOnly) {
         usable = false;
@@ -37,7 +37,7 @@ export async function importSuppressionGroups(ctx: ImportContext): Promise<void>
           [id, ctx.job.organizationId, topic.name, topic.description, ctx.job.source, membersNote],
         );
         ctx.tally.imported('suppression_groups');
-        await ctx.link(client, 'topic', topic.sourceId, id);
+        await ctx.link(client, 'suppression_group', topic.sourceId, id);
       }
       counter.processed++;
     });
@@ -46,10 +46,10 @@ export async function importSuppressionGroups(ctx: ImportContext): Promise<void>
 }
 
 /** Sources that list each group's suppressed addresses (SendGrid) fill the group directly. */
-async function importGroupMembers(ctx: ImportContext, topic: SourceTopic): Promise<void> {
-  for await (const emails of ctx.connector.topicOptOuts!(topic)) {
+async function importGroupMembers(ctx: ImportContext, topic: SourceSuppressionGroup): Promise<void> {
+  for await (const emails of ctx.connector.groupOptOuts!(topic)) {
     await ctx.commit(async (client) => {
-      const groupId = await ctx.linkedId(client, 'topic', topic.sourceId);
+      const groupId = await ctx.linkedId(client, 'suppression_group', topic.sourceId);
       const valid = emails.map(normalizeEmail).filter((e) => {
         const problem = emailProblem(e);
         if (problem) ctx.tally.error('group_suppression', problem, e);
