@@ -1,5 +1,5 @@
 import type { Env } from '../config/env.js';
-import type { KnownSource } from '../modules/sources/source-catalog.js';
+import type { KnownSource } from '../modules/source-catalog/source-catalog.js';
 import type { SourceConnector } from './source-types.js';
 import { ResendConnector } from './resend/resend-connector.js';
 import { SendGridConnector } from './sendgrid/sendgrid-connector.js';

@@ -1,5 +1,5 @@
 import { builder } from '../../graphql/builder.js';
-import { KNOWN_SOURCES } from '../sources/source-catalog.js';
+import { KNOWN_SOURCES } from '../source-catalog/source-catalog.js';
 import { FAILED_PHASES, MIGRATION_STATUSES } from './migration-status.js';
 
 /** The REST contract's status table, value for value. */

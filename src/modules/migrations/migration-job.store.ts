@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { JobDefinition } from '../../jobs/job-definitions.js';
 import type { SealedCredential } from '../credentials/credential-sealer.js';
-import { KNOWN_SOURCES } from '../sources/source-catalog.js';
+import { KNOWN_SOURCES } from '../source-catalog/source-catalog.js';
 import { scanResultSchema } from '../../model/scan-result.js';
 import { importOptionsSchema } from '../../model/import-options.js';
 import { upgradeOptions, upgradeScan } from '../../model/legacy-shapes.js';

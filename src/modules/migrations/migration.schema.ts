@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { requireAuth } from '../../graphql/context.js';
 import { MigrationService } from './migration.service.js';
 import type { MigrationJob } from './migration-job.store.js';
-import { enabledSources, type SourceDescriptor } from '../sources/source-catalog.js';
+import { enabledSources, type SourceDescriptor } from '../source-catalog/source-catalog.js';
 import { CustomFieldTypeEnum, ImportOptionsRef, ImportResultRef, ScanResultRef } from './migration-model.schema.js';
 import { FailedPhaseEnum, MigrationStatusEnum, SourceProviderEnum } from './migration-enums.schema.js';
 import { MigrationProgressRef } from '../progress/progress.schema.js';

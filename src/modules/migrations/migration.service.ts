@@ -7,7 +7,7 @@ import { migrationImportJob, migrationScanJob } from '../../jobs/job-definitions
 import { createConnector } from '../../sources/connector-factory.js';
 import { SourceError } from '../../sources/source-types.js';
 import { quoteInput, redactSecret } from '../../errors/message-text.js';
-import { findSource, isKnownSource, type KnownSource } from '../sources/source-catalog.js';
+import { findSource, isKnownSource, type KnownSource } from '../source-catalog/source-catalog.js';
 import { LIVE_STATUSES, TERMINAL_STATUSES, type MigrationStatus } from './migration-status.js';
 import { MigrationJobStore, type JobChanges, type JobFilter, type MigrationJob, type QueuedWork } from './migration-job.store.js';
 import { emitMigrationEvent } from '../webhooks/webhook-events.js';
