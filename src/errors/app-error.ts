@@ -47,6 +47,47 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && value in ERROR_HTTP_STATUS;
 }
 
-export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
-export const validationError = (message: string, details?: Record<string, unknown>) =>
-  new AppError('validation_error', message, details);
+/**
+ * The expected failures a mutation answers with a typed error in its result (GraphQL) and with
+ * its code and status (REST). Anything else stays a top-level error.
+ */
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+  }
+}
+
+export class InvalidStatusError extends AppError {
+  constructor(message: string) {
+    super('invalid_status', message);
+  }
+}
+
+export class ValidationError extends AppError {
+  /** Where in the input the problem is (`options.audiences`), when it is one field's. */
+  readonly fieldPath: string[];
+
+  constructor(message: string, path: string[] = []) {
+    super('validation_error', message);
+    this.fieldPath = path;
+  }
+}
+
+/** The provider rejected the credential (a key that is wrong, revoked or lacks what we need). */
+export class CredentialRejectedError extends AppError {}
+
+/** The provider could not be reached or did not answer in time. */
+export class SourceUnavailableError extends AppError {
+  constructor(message: string) {
+    super('source_unavailable', message);
+  }
+}
+
+export class UnsupportedSourceError extends AppError {
+  constructor(message: string) {
+    super('unsupported_source', message);
+  }
+}
+
+export const notFound = (what: string) => new NotFoundError(what);
+export const validationError = (message: string, path: string[] = []) => new ValidationError(message, path);

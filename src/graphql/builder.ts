@@ -1,21 +1,61 @@
 import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ZodPlugin from '@pothos/plugin-zod';
 import { AppError } from '../errors/app-error.js';
 import type { GraphQLContext } from './context.js';
+import { decodeGlobalID, encodeGlobalID } from './global-ids.js';
 
 /** The Pothos builder and its plugins; types live in the capability folders. */
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   AuthScopes: { readOnly: boolean; fullAccess: boolean };
   DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Connection: { totalCount: number };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
-    JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ZodPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ZodPlugin],
   defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    encodeGlobalID,
+    decodeGlobalID,
+    nodeTypeOptions: { description: 'Anything with an id: fetch it again with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection stands; pass `endCursor` as `after` for the next page.' },
+    nodeQueryOptions: { description: 'One object by id, of the caller’s organization; null when there is none.', authScopes: { readOnly: true } },
+    nodesQueryOptions: { description: 'Objects by id, in the order asked; null for each that is not found.', authScopes: { readOnly: true } },
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    nodesOnConnection: { description: 'The nodes of the page, without their cursors' },
+    defaultConnectionTypeOptions: {},
+    defaultEdgeTypeOptions: {},
+    defaultPayloadTypeOptions: {},
+    defaultMutationInputTypeOptions: {},
+    mutationInputArgOptions: {},
+    clientMutationIdInputOptions: {},
+    clientMutationIdFieldOptions: {},
+    cursorFieldOptions: { description: 'Opaque: pass it as `after` to continue after this edge' },
+    pageInfoFieldOptions: {},
+    hasNextPageFieldOptions: {},
+    hasPreviousPageFieldOptions: {},
+    startCursorFieldOptions: {},
+    endCursorFieldOptions: {},
+    beforeArgOptions: { description: 'Not supported: pages go forward only (an error if given)' },
+    afterArgOptions: { description: 'The `endCursor` of the previous page' },
+    firstArgOptions: { description: `Page size, 1–${500}; default 50` },
+    lastArgOptions: { description: 'Not supported: pages go forward only (an error if given)' },
+  },
+  errors: {
+    directResult: true,
+    defaultUnionOptions: {},
+    defaultResultOptions: {},
+  },
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
@@ -48,11 +88,9 @@ builder.scalarType('DateTime', {
   },
 });
 
-builder.scalarType('JSON', {
-  description: 'Arbitrary JSON',
-  serialize: (value) => value,
-  parseValue: (value) => value,
-});
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({ description: 'How many there are in all, across pages', resolve: (connection) => connection.totalCount }),
+);
 
 /** `2026-05-30T14:00:00Z`: UTC with second precision, as the REST contract shows. */
 export function toIsoSeconds(date: Date): string {

@@ -27,7 +27,7 @@ export const kindCountSchema = z.object({ processed: z.number().int().nonnegativ
 
 /** Per-kind counters and the current phase, saved with every batch (the `progress` column). */
 export const importProgressSchema = z.object({
-  phase: z.enum(PROGRESS_PHASES).optional(),
+  phase: z.enum(PROGRESS_PHASES).nullable().optional(),
   counts: z.record(z.string(), kindCountSchema).default({}),
   /** When the import began (for the ETA). */
   startedAt: z.string().optional(),

@@ -10,7 +10,7 @@ import {
 import { startKmsServer, type LocalKmsServer } from '../kms/kms-server.js';
 
 const SECRET = 're_live_9f8e7d6c5b4a3928171605f4e3d2c1b0-ünïcødé';
-const AAD = { organizationId: 'org_abc', jobId: 'mig_123' };
+const AAD = { organizationId: 'org_abc', ownerId: 'mig_123' };
 
 /** Base64 of the secret at each of the three byte alignments, so no slice of it can hide. */
 function base64Forms(secret: string): string[] {
@@ -57,7 +57,7 @@ describe('LocalKeySealer', () => {
   it('refuses another organization or job', async () => {
     const sealed = await sealer.seal(SECRET, AAD);
     await expectUnsealError(sealer.unseal(sealed, { ...AAD, organizationId: 'org_other' }));
-    await expectUnsealError(sealer.unseal(sealed, { ...AAD, jobId: 'mig_other' }));
+    await expectUnsealError(sealer.unseal(sealed, { ...AAD, ownerId: 'mig_other' }));
   });
 
   it('refuses tampered ciphertext, tag, iv or wrapped key, and a different KEK', async () => {
@@ -121,7 +121,7 @@ describe('KMS envelope sealing against a local KMS', () => {
     expect(sealed).toMatchObject({ v: 1, alg: 'AES-256-GCM', kek: 'kms', keyId: server.keyArn });
     await expect(sealer.unseal(JSON.parse(JSON.stringify(sealed)), AAD)).resolves.toBe(SECRET);
 
-    const context = { organizationId: AAD.organizationId, jobId: AAD.jobId };
+    const context = { organizationId: AAD.organizationId, jobId: AAD.ownerId };
     expect(server.requests).toEqual([
       { target: 'TrentService.GenerateDataKey', body: { KeyId: server.keyArn, KeySpec: 'AES_256', EncryptionContext: context } },
       { target: 'TrentService.Decrypt', body: { CiphertextBlob: sealed.wrappedKey, KeyId: server.keyArn, EncryptionContext: context } },
@@ -145,12 +145,12 @@ describe('KMS envelope sealing against a local KMS', () => {
     const sealed = await sealer.seal(SECRET, AAD);
     server.requests.length = 0;
 
-    await expectUnsealError(sealer.unseal(sealed, { ...AAD, jobId: 'mig_other' }));
+    await expectUnsealError(sealer.unseal(sealed, { ...AAD, ownerId: 'mig_other' }));
     await expectUnsealError(sealer.unseal(sealed, { ...AAD, organizationId: 'org_other' }));
-    await expect(sealer.unseal(sealed, { ...AAD, jobId: 'mig_other' })).rejects.toThrow(/InvalidCiphertextException/);
+    await expect(sealer.unseal(sealed, { ...AAD, ownerId: 'mig_other' })).rejects.toThrow(/InvalidCiphertextException/);
     expect(server.requests.slice(0, 2).map((r) => r.body.EncryptionContext)).toEqual([
       { organizationId: AAD.organizationId, jobId: 'mig_other' },
-      { organizationId: 'org_other', jobId: AAD.jobId },
+      { organizationId: 'org_other', jobId: AAD.ownerId },
     ]);
   });
 

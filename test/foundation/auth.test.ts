@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApi, graphql, errorCode, type TestApi } from '../support/test-api.js';
+import { startTestApi, graphql, errorCode, payloadOf, type TestApi } from '../support/test-api.js';
 import { createOrgWithKey, addKey } from '../support/factories.js';
 import {
   ViewerDocument,
   ApiKeysDocument,
   CreateApiKeyDocument,
   RevokeApiKeyDocument,
+  NodeDocument,
 } from '../../src/graphql/generated/operations.js';
 
 let db: TestDatabase;
@@ -45,7 +46,7 @@ describe('authentication and scopes', () => {
     const { apiKey, key } = await addKey(db, org.id, 'read_only');
     expect(errorCode(await graphql(api.url, key, ViewerDocument))).toBeUndefined();
     const revoked = await graphql(api.url, admin, RevokeApiKeyDocument, { id: apiKey.id });
-    expect(revoked.data?.revokeApiKey.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(payloadOf(revoked.data?.revokeApiKey).apiKey.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(errorCode(await graphql(api.url, key, ViewerDocument))).toBe('unauthorized');
   });
 
@@ -58,10 +59,11 @@ describe('authentication and scopes', () => {
   it('creates a key whose secret works once and is stored only as a hash', async () => {
     const { key } = await createOrgWithKey(db, 'full_access');
     const res = await graphql(api.url, key, CreateApiKeyDocument, { scope: 'read_only', name: 'ci' });
-    const secret = res.data!.createApiKey.secret;
+    const created = payloadOf(res.data!.createApiKey);
+    const secret = created.secret;
     expect(secret).toMatch(/^mk_[A-Za-z0-9_-]{43}$/);
     expect((await graphql(api.url, secret, ViewerDocument)).data?.viewer.scope).toBe('read_only');
-    const rows = await db.query('select * from api_keys where id = $1', [res.data!.createApiKey.apiKey.id]);
+    const rows = await db.query('select * from api_keys where id = $1', [created.apiKey.id]);
     expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
@@ -77,7 +79,11 @@ describe('tenant isolation', () => {
     const a = await createOrgWithKey(db, 'full_access');
     const b = await createOrgWithKey(db, 'full_access');
     const listed = await graphql(api.url, a.key, ApiKeysDocument);
-    expect(listed.data?.apiKeys.map((k) => k.id)).toEqual([a.apiKey.id]);
+    expect(listed.data?.apiKeys.nodes.map((k) => k.id)).toEqual([a.apiKey.id]);
+    expect(listed.data?.apiKeys.totalCount).toBe(1);
+    // node(id:) finds only the caller's own objects.
+    expect((await graphql(api.url, a.key, NodeDocument, { id: a.apiKey.id })).data?.node).toEqual({ __typename: 'ApiKey', id: a.apiKey.id });
+    expect((await graphql(api.url, a.key, NodeDocument, { id: b.apiKey.id })).data?.node).toBeNull();
 
     const res = await graphql(api.url, a.key, RevokeApiKeyDocument, { id: b.apiKey.id });
     expect(errorCode(res)).toBe('not_found');

@@ -42,7 +42,7 @@ describe('graphql-ws on /graphql', () => {
     const client = wsClient(api.url, key);
     const [result] = await collect<{ errors: { extensions: { code: string } }[] }>(
       client,
-      'mutation { createApiKey(scope: read_only) { secret } }',
+      'mutation { createApiKey(input: { scope: read_only }) { __typename } }',
     );
     expect(result?.errors[0]?.extensions.code).toBe('forbidden');
     await client.dispose();

@@ -201,9 +201,10 @@ const graphqlArguments: FuzzProperty<{ op: OperationInput; actor: 'readOnly' | '
     };
     withArgs('createApiKey', { scope: { mode: 'variable', value: 'read_onl' } });
     withArgs('createApiKey', { scope: { mode: 'inline', value: new EnumLiteral('full_acces') } });
-    withArgs('approveMigration', { id: { mode: 'inline', value: env.orgB.jobs.ready_for_review }, options: { mode: 'variable', value: { domain: ['acme.com'] } } });
-    withArgs('approveMigration', { id: { mode: 'inline', value: env.orgB.jobs.ready_for_review }, options: { mode: 'inline', value: { contact: true } } });
-    withArgs('approveMigration', { id: { mode: 'inline', value: env.orgB.jobs.ready_for_review }, options: { mode: 'variable', value: { customFieldMappings: [{ sourceFieldId: 'p', fieldName: 'plan', fieldType: 'strin' }] } } });
+    const ready = env.orgB.jobs.ready_for_review;
+    withArgs('approveMigration', { input: { mode: 'variable', value: { id: ready, domain: ['acme.com'] } } });
+    withArgs('approveMigration', { input: { mode: 'inline', value: { id: ready, contact: true } } });
+    withArgs('approveMigration', { input: { mode: 'variable', value: { id: ready, customFieldMappings: [{ sourceFieldId: 'p', fieldName: 'plan', fieldType: 'strin' }] } } });
     withArgs('migrations', { first: { mode: 'variable', value: '5' } });
     const contacts = ROOT_OPS.find((o) => o.field === 'contacts');
     if (contacts) {
@@ -248,16 +249,27 @@ function crossOrgCases(env: FuzzEnv): fc.Arbitrary<CrossOrgCase> {
       codes,
       kind,
     }));
+  // Mutations take one input object and answer a not-found as a typed error of their result.
+  const RESULT = '{ __typename ... on UserError { code message } }';
+  const mutationOn = (field: string, value: string) =>
+    fc.boolean().map((asVariable): CrossOrgCase => ({
+      label: `mutation ${field}(other org's id)`,
+      query: asVariable ? `mutation X($v: ID!) { ${field}(input: { id: $v }) ${RESULT} }` : `mutation { ${field}(input: { id: ${JSON.stringify(value)} }) ${RESULT} }`,
+      variables: asVariable ? { v: value } : undefined,
+      codes: ['not_found'],
+      kind: 'mutation',
+    }));
   return fc.oneof(
     job.chain((id) => inlineOrVar('migration', 'query', 'ID!', 'id', id, '{ id status }')),
-    job.chain((id) => inlineOrVar('approveMigration', 'mutation', 'ID!', 'id', id, '{ id }', ['not_found'])),
-    job.chain((id) => inlineOrVar('cancelMigration', 'mutation', 'ID!', 'id', id, '{ id }')),
-    job.chain((id) => inlineOrVar('retryMigration', 'mutation', 'ID!', 'id', id, '{ id }')),
+    job.chain((id) => mutationOn('approveMigration', id)),
+    job.chain((id) => mutationOn('cancelMigration', id)),
+    job.chain((id) => mutationOn('retryMigration', id)),
     job.chain((id) => inlineOrVar('migrations', 'query', 'String', 'after', id, '{ nodes { id } }', ['validation_error'])),
+    job.chain((id) => inlineOrVar('node', 'query', 'ID!', 'id', id, '{ id }', ['ok'])),
     job.chain((id) => inlineOrVar('migrationProgress', 'subscription', 'ID!', 'id', id, '{ id status }')),
-    inlineOrVar('revokeApiKey', 'mutation', 'ID!', 'id', b.full.id, '{ id }'),
-    inlineOrVar('revokeApiKey', 'mutation', 'ID!', 'id', b.readOnly.id, '{ id }'),
-    inlineOrVar('deleteWebhookEndpoint', 'mutation', 'ID!', 'id', b.webhookId, ''),
+    mutationOn('revokeApiKey', b.full.id),
+    mutationOn('revokeApiKey', b.readOnly.id),
+    mutationOn('deleteWebhookEndpoint', b.webhookId),
     inlineOrVar('contacts', 'query', 'ID', 'audienceId', b.audienceId, '{ totalCount nodes { email } }'),
     inlineOrVar('contacts', 'query', 'String', 'after', b.contactId, '{ totalCount nodes { email } }', ['validation_error', 'ok'], ', audienceId: null'),
   );
@@ -497,17 +509,17 @@ const graphqlWebhookUrls: FuzzProperty<{ url: string; transport: Transport; asVa
       url: refusedWebhookUrl,
       transport: fc.constantFrom<Transport>('post', 'ws'),
       asVariable: fc.boolean(),
-      events: fc.constantFrom(['migration.completed'], ['migration.failed', 'migration.scan_completed']),
+      events: fc.constantFrom(['migration_completed'], ['migration_failed', 'migration_scan_completed']),
     }),
   examples: () => [
-    { url: 'http://[::127.0.0.1]/', transport: 'post', asVariable: false, events: ['migration.completed'] },
-    { url: 'https://93.184.215.14:0/', transport: 'post', asVariable: false, events: ['migration.completed'] },
-    { url: 'http://[::ffff:127.0.0.1]/', transport: 'post', asVariable: true, events: ['migration.completed'] },
+    { url: 'http://[::127.0.0.1]/', transport: 'post', asVariable: false, events: ['migration_completed'] },
+    { url: 'https://93.184.215.14:0/', transport: 'post', asVariable: false, events: ['migration_completed'] },
+    { url: 'http://[::ffff:127.0.0.1]/', transport: 'post', asVariable: true, events: ['migration_completed'] },
   ],
   async run(ctx, input) {
     const query = input.asVariable
-      ? 'mutation W($url: String, $events: [String!]) { createWebhookEndpoint(url: $url, events: $events) { endpoint { id url } } }'
-      : `mutation { createWebhookEndpoint(url: ${JSON.stringify(input.url)}, events: ${JSON.stringify(input.events)}) { endpoint { id url } } }`;
+      ? 'mutation W($url: String!, $events: [WebhookEvent!]!) { createWebhookEndpoint(input: { url: $url, events: $events }) { __typename ... on CreateWebhookEndpointPayload { endpoint { id url } } ... on UserError { code message } } }'
+      : `mutation { createWebhookEndpoint(input: { url: ${JSON.stringify(input.url)}, events: [${input.events.join(', ')}] }) { __typename ... on CreateWebhookEndpointPayload { endpoint { id url } } ... on UserError { code message } } }`;
     const hasNul = unstorable(input.url);
     await sendGraphql(
       ctx,

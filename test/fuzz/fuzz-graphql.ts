@@ -18,7 +18,9 @@ import {
   isLeafType,
   isListType,
   isNonNullType,
+  isInterfaceType,
   isObjectType,
+  isUnionType,
   Kind,
   parse,
   validate,
@@ -71,6 +73,12 @@ const MAX_SELECTION_DEPTH = 2;
 
 function selectionFor(type: GraphQLOutputType, pathSoFar: string[], slots: Slot[], depth: number): string {
   const named = getNamedType(type);
+  // Results of mutations are unions of a payload and typed errors; `node` is an interface.
+  if (isUnionType(named) || isInterfaceType(named)) {
+    const members = isUnionType(named) ? named.getTypes() : schema.getPossibleTypes(named).slice(0, 3);
+    const parts = members.map((m) => `... on ${m.name} ${selectionFor(m, pathSoFar, slots, depth)}`);
+    return `{ __typename ${parts.join(' ')} }`;
+  }
   if (!isObjectType(named)) return '';
   const parts: string[] = [];
   for (const field of Object.values((named as GraphQLObjectType).getFields())) {

@@ -123,7 +123,11 @@ export function preview(value: unknown, max = 240): string {
 /** Error codes of a GraphQL response body (every error, in order). */
 export function graphqlCodes(json: any): string[] {
   const errors = Array.isArray(json?.errors) ? json.errors : [];
-  return errors.map((e: any) => (typeof e?.extensions?.code === 'string' ? e.extensions.code : '(none)'));
+  const topLevel = errors.map((e: any) => (typeof e?.extensions?.code === 'string' ? e.extensions.code : '(none)'));
+  // A mutation's expected failure is a typed member of its result union (a UserError with a code).
+  const data = json?.data && typeof json.data === 'object' ? Object.values(json.data) : [];
+  const typed = data.flatMap((v: any) => (v && typeof v === 'object' && typeof v.code === 'string' && /Error$/.test(String(v.__typename)) ? [v.code] : []));
+  return [...topLevel, ...typed];
 }
 
 function rootAllNull(data: unknown): boolean {
@@ -324,7 +328,7 @@ export class RunContext {
     const status = outcome.closeCode !== undefined ? `ws close ${outcome.closeCode}` : outcome.timedOut ? 'ws timeout' : outcome.errors ? 'ws error' : 'ws next';
     this.count(status);
     const errors = outcome.errors ?? outcome.results.flatMap((r) => r.errors ?? []);
-    const refused = outcome.closeCode !== undefined || errors.length > 0 && outcome.results.every((r) => rootAllNull(r.data));
+    const refused = outcome.closeCode !== undefined || (errors.length > 0 && outcome.results.every((r) => rootAllNull(r.data))) || (outcome.results.length > 0 && outcome.results.every((r) => graphqlCodes(r).length > 0));
     if (!refused && !expect.readOnlyRequest) this.mayHaveWritten = true;
     const text = JSON.stringify({ results: outcome.results, errors: outcome.errors, reason: outcome.closeReason });
     const v = (rule: string, detail: string) => this.violation(rule, expect.label, describe, status, preview(text, 300), detail);
@@ -338,7 +342,9 @@ export class RunContext {
     const limit = expect.maxMs ?? SLOW_MS;
     if (outcome.ms > limit && !outcome.timedOut) v('slow', `answered in ${Math.round(outcome.ms)} ms (limit ${limit})`);
     if (expect.codes && outcome.closeCode === undefined && !outcome.timedOut) {
-      const codes = errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : '(none)'));
+      const codes = outcome.errors
+        ? graphqlCodes({ errors: outcome.errors })
+        : outcome.results.flatMap((r) => graphqlCodes(r));
       this.codeRules(codes, expect.codes, v);
     }
   }

@@ -329,11 +329,11 @@ const wsRevocation: FuzzProperty<{ scope: 'full_access' | 'read_only'; subscript
           method: 'POST',
           path: '/graphql',
           headers: { authorization: `Bearer ${env.orgA.full.key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ query: 'mutation R($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', variables: { id: doomed.id } }),
+          body: JSON.stringify({ query: 'mutation R($id: ID!) { revokeApiKey(input: { id: $id }) { __typename } }', variables: { id: doomed.id } }),
         },
         { label: 'revokeApiKey', api: 'graphql', status: [200], codes: ['ok'] },
       );
-      if (!revoked?.json?.data?.revokeApiKey?.revokedAt) return;
+      if (revoked?.json?.data?.revokeApiKey?.__typename !== 'RevokeApiKeyPayload') return;
       // Give the revocation a moment to reach the socket (NOTIFY), then try the key again.
       const deadline = Date.now() + 3000;
       while (Date.now() < deadline && !closed && subs.some((s) => !s.state.ended)) await new Promise((r) => setTimeout(r, 50));

@@ -48,10 +48,10 @@ describe('NUL bytes and empty cursors are input errors, never a 500', () => {
     const { key } = await createOrgWithKey(env.db, 'full_access');
     const operations = [
       ['query($id: ID!) { migration(id: $id) { id } }', { id: 'mig_\u0000' }],
-      ['query($a: String) { migrations(after: $a) { hasNextPage } }', { a: '\u0000' }],
+      ['query($a: String) { migrations(after: $a) { pageInfo { hasNextPage } } }', { a: '\u0000' }],
       ['query($a: String) { contacts(after: $a) { totalCount } }', { a: 'x\u0000' }],
-      ['mutation($n: String) { createApiKey(scope: read_only, name: $n) { secret } }', { n: 'a\u0000b' }],
-      ['mutation($u: String!) { createWebhookEndpoint(url: $u, events: []) { secret } }', { u: 'https://example.com/\u0000' }],
+      ['mutation($n: String) { createApiKey(input: { scope: read_only, name: $n }) { __typename } }', { n: 'a\u0000b' }],
+      ['mutation($u: String!) { createWebhookEndpoint(input: { url: $u, events: [] }) { __typename } }', { u: 'https://example.com/\u0000' }],
       ['{ migration(id: "mig_\\u0000") { id } }', undefined],
     ] as const;
     for (const [query, variables] of operations) {

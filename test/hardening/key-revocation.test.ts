@@ -43,7 +43,7 @@ async function revokeOverHttp(url: string, key: string, id: string) {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query: 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', variables: { id } }),
+    body: JSON.stringify({ query: 'mutation($id: ID!) { revokeApiKey(input: { id: $id }) { __typename } }', variables: { id } }),
   });
   expect(res.status).toBe(200);
 }
@@ -89,7 +89,7 @@ describe('a revoked key outlives nothing', () => {
     }
     const attempt = collect<{ data?: { createApiKey: { secret: string } } }>(
       socket.client,
-      'mutation { createApiKey(scope: full_access) { secret } }',
+      'mutation { createApiKey(input: { scope: full_access }) { ... on CreateApiKeyPayload { secret } } }',
     ).catch((err: unknown) => err);
     const outcome = await attempt;
     // Either the error result or the socket's closing, never a key.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApi, graphql, type TestApi } from '../support/test-api.js';
+import { startTestApi, graphql, payloadOf, type TestApi } from '../support/test-api.js';
 import { startTestWorker, eventually } from '../support/test-worker.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
@@ -185,7 +185,7 @@ describe('migrateTemplates', () => {
     const [a, b] = em.account.templates;
     const run = async (overwriteExisting: boolean, ids = [a!.id, b!.id]) => {
       const res = await graphql(api.url, key, MigrateTemplatesDocument, { source: 'resend', credential: fullKey(em.account), templateIds: ids, overwriteExisting });
-      const id = res.data!.migrateTemplates.id;
+      const id = payloadOf(res.data!.migrateTemplates).migration.id;
       const done = await eventually(() => graphql(api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'completed');
       return done.data!.migration.importResult!.templates!;
     };

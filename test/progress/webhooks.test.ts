@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { useMigrationEnv } from '../support/migration-env.js';
-import { startTestApi, graphql, errorCode } from '../support/test-api.js';
+import { startTestApi, graphql, payloadOf, errorCode } from '../support/test-api.js';
 import { eventually } from '../support/test-worker.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
@@ -55,9 +55,9 @@ describe('webhooks', () => {
     const hook = await receiver();
     const created = await graphql(env.api.url, key, CreateWebhookEndpointDocument, {
       url: hook.url,
-      events: ['migration.scan_completed', 'migration.completed', 'migration.failed'],
+      events: ['migration_scan_completed', 'migration_completed', 'migration_failed'],
     });
-    const secret = created.data!.createWebhookEndpoint.secret;
+    const secret = payloadOf(created.data!.createWebhookEndpoint).secret;
     expect(secret).toMatch(/^whsec_/);
     hook.setSecret(secret);
 
@@ -77,11 +77,11 @@ describe('webhooks', () => {
 
     const log = await eventually(
       () => graphql(env.api.url, key, WebhookEndpointsDocument),
-      (r) => r.data!.webhookEndpoints[0]!.deliveries.every((d) => d.status === 'delivered'),
+      (r) => r.data!.webhookEndpoints.nodes[0]!.deliveries.nodes.every((d) => d.status === 'delivered'),
     );
-    expect(log.data!.webhookEndpoints[0]!.deliveries.map((d) => [d.event, d.attempts, d.lastStatusCode])).toEqual([
-      ['migration.completed', 2, 204],
-      ['migration.scan_completed', 2, 204],
+    expect(log.data!.webhookEndpoints.nodes[0]!.deliveries.nodes.map((d) => [d.event, d.attempts, d.lastStatusCode])).toEqual([
+      ['migration_completed', 2, 204],
+      ['migration_scan_completed', 2, 204],
     ]);
     await hook.close();
   });
@@ -89,8 +89,8 @@ describe('webhooks', () => {
   it('reports a cancelled migration as migration.failed', async () => {
     const { key } = await createOrgWithKey(env.db);
     const hook = await receiver();
-    const created = await graphql(env.api.url, key, CreateWebhookEndpointDocument, { url: hook.url, events: ['migration.failed'] });
-    hook.setSecret(created.data!.createWebhookEndpoint.secret);
+    const created = await graphql(env.api.url, key, CreateWebhookEndpointDocument, { url: hook.url, events: ['migration_failed'] });
+    hook.setSecret(payloadOf(created.data!.createWebhookEndpoint).secret);
     const client = restClient(env.api.url, key);
     const id = (await client.post('/v1/migrate', { source: 'resend', credential: env.credential })).body.id as string;
     await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
@@ -106,12 +106,12 @@ describe('webhooks', () => {
       const { key } = await createOrgWithKey(env.db);
       const sneaky = ['http://[::127.0.0.1]/x', 'http://[::ffff:127.0.0.1]/x', 'http://[::10.0.0.1]/x', 'https://93.184.216.34:0/hook'];
       for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://localhost/x', 'ftp://example.com/x', 'not a url', ...sneaky]) {
-        const res = await graphql(strict.url, key, CreateWebhookEndpointDocument, { url, events: ['migration.completed'] });
+        const res = await graphql(strict.url, key, CreateWebhookEndpointDocument, { url, events: ['migration_completed'] });
         expect(errorCode(res), url).toBe('validation_error');
       }
-      expect(errorCode(await graphql(strict.url, key, CreateWebhookEndpointDocument, { url: 'https://93.184.216.34/hook', events: ['migration.exploded'] }))).toBe('validation_error');
-      const ok = await graphql(strict.url, key, CreateWebhookEndpointDocument, { url: 'https://93.184.216.34/hook', events: ['migration.completed'] });
-      expect(ok.data?.createWebhookEndpoint.endpoint.events).toEqual(['migration.completed']);
+      expect(errorCode(await graphql(strict.url, key, CreateWebhookEndpointDocument, { url: 'https://93.184.216.34/hook', events: ['migration.exploded' as never] }))).toBe('validation_error');
+      const ok = await graphql(strict.url, key, CreateWebhookEndpointDocument, { url: 'https://93.184.216.34/hook', events: ['migration_completed'] });
+      expect(payloadOf(ok.data?.createWebhookEndpoint).endpoint.events).toEqual(['migration_completed']);
     } finally {
       await strict.close();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useSendGridEnv } from '../support/sendgrid-env.js';
-import { graphql } from '../support/test-api.js';
+import { graphql, payloadOf } from '../support/test-api.js';
 import { MigrateUnsubscribeGroupDocument, MigrationDocument } from '../../src/graphql/generated/operations.js';
 import { eventually } from '../support/test-worker.js';
 import { createOrgWithKey } from '../support/factories.js';
@@ -29,7 +29,7 @@ describe('SendGrid keys and targeted migrations', () => {
     const credential = keyNamed('Migration (read all)');
     const run = async (vars: { addEmailsInSuppression?: boolean; groupExist?: boolean }) => {
       const res = await graphql(env.api.url, key, MigrateUnsubscribeGroupDocument, { source: 'sendgrid', credential, groupId: String(group!.id), ...vars });
-      const id = res.data!.migrateUnsubscribeGroup.id;
+      const id = payloadOf(res.data!.migrateUnsubscribeGroup).migration.id;
       const done = await eventually(() => graphql(env.api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'completed');
       const result = done.data!.migration.importResult!;
       return { ...result, imported: Object.fromEntries(result.imported.map((c) => [c.counter, c.count])) };

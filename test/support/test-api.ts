@@ -68,7 +68,21 @@ export async function graphql<TData, TVars>(
 }
 
 /** The `extensions.code` of the first error, for concise assertions. */
-export const errorCode = (res: GraphQLResponse<unknown>) => res.errors?.[0]?.extensions?.code;
+/** The error code of an answer: a top-level error's, or a mutation's typed error (its `UserError` member). */
+export const errorCode = (res: GraphQLResponse<unknown>): string | undefined => {
+  const topLevel = res.errors?.[0]?.extensions?.code;
+  if (topLevel || !res.data || typeof res.data !== 'object') return topLevel as string | undefined;
+  const [result] = Object.values(res.data as Record<string, unknown>);
+  const code = result && typeof result === 'object' ? (result as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** A mutation's payload, or a failed expectation naming its typed error. */
+export function payloadOf<T extends { __typename: string }>(result: T | null | undefined): Exclude<T, { code: unknown }> {
+  if (!result) throw new Error('no result');
+  if ('code' in result) throw new Error(`${result.__typename}: ${(result as { message?: string }).message}`);
+  return result as Exclude<T, { code: unknown }>;
+}
 
 /** POSTs a GraphQL document as text (for documents no client would build), with the raw answer. */
 export async function postGraphQLText(baseUrl: string, key: string | null, query: string, variables?: unknown) {

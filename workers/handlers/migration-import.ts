@@ -47,7 +47,7 @@ async function runImport(
   let credential: string | undefined;
   let runner: ImportRunner | undefined;
   try {
-    credential = await sealer.unseal(job.sealedCredential, { organizationId, jobId });
+    credential = await sealer.unseal(job.sealedCredential, { organizationId, ownerId: jobId });
     const connector = createConnector(job.source, credential, env, controller.signal);
     const mediaBaseUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
     runner = new ImportRunner(pool, { ...job, importOptions: job.importOptions, mediaBaseUrl }, connector);
@@ -79,7 +79,7 @@ async function runImport(
     else logger.error({ jobId, err }, 'import failed unexpectedly');
     const failed = await store.transition(job, { from: ['importing'], run: job.run }, {
       status: 'failed',
-      errorMessage: describeFailure(err, credential, runner?.currentProgress.phase),
+      errorMessage: describeFailure(err, credential, runner?.currentProgress.phase ?? undefined),
       failedPhase: 'import',
       completedAt: new Date(),
     });

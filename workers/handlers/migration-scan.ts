@@ -23,7 +23,7 @@ export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: st
   const stopWatching = watchForCancellation(pool, jobId, 'scanning', controller, job.run);
   let credential: string | undefined;
   try {
-    credential = await sealer.unseal(job.sealedCredential, { organizationId, jobId });
+    credential = await sealer.unseal(job.sealedCredential, { organizationId, ownerId: jobId });
     const connector = createConnector(job.source, credential, env, controller.signal);
     const scan = await connector.scan();
     if (await store.transition(job, { from: ['scanning'], run: job.run }, { status: 'ready_for_review', scanResult: scan })) {

@@ -33,7 +33,7 @@ export const handleWebhookDelivery: JobHandler<{ deliveryId: string }> = async (
   let statusCode: number | null = null;
   try {
     await assertDeliverableUrl(row.url, env.WEBHOOK_ALLOW_PRIVATE);
-    const secret = await sealer.unseal(row.sealed_secret, { organizationId: row.organization_id, jobId: row.endpoint_id });
+    const secret = await sealer.unseal(row.sealed_secret, { organizationId: row.organization_id, ownerId: row.endpoint_id });
     const body = JSON.stringify(row.payload);
     const res = await fetch(row.url, {
       method: 'POST',

@@ -11,16 +11,31 @@ import {
   RestMigrationsDocument,
   RestRetryMigrationDocument,
   RestStartMigrationDocument,
-  type RestApproveMigrationMutationVariables,
+  type ApproveMigrationInput,
+  type ErrorCode,
+  type RestMigrationJobFragment,
 } from '../../graphql/generated/operations.js';
 import { restError } from '../rest-errors.js';
 import { toRestJob } from './rest-job.js';
+import { isKnownSource, unknownSourceMessage } from '../../modules/source-catalog/source-catalog.js';
+import { problemsCsv } from './problems-csv.js';
+import { encodeCursor } from '../../graphql/pagination.js';
 import type { HttpEnv } from '../http-context.js';
 import { describeBodyIssues, nestedTooDeep, restBodies } from './rest-bodies.js';
 
 function reply<T>(c: Context<HttpEnv>, outcome: OperationOutcome<T>, shape: (data: T) => unknown, status = 200) {
   if (!outcome.ok) return restError(c, outcome.code, outcome.message);
   return c.json(shape(outcome.data) as object, status as ContentfulStatusCode);
+}
+
+type MutationResult = { __typename: string } & ({ migration: RestMigrationJobFragment } | { code: ErrorCode; message: string });
+
+/** A mutation's result: its job in the documented shape, or its typed error as the error body. */
+function replyJob<T>(c: Context<HttpEnv>, outcome: OperationOutcome<T>, result: (data: T) => MutationResult, status = 200) {
+  if (!outcome.ok) return restError(c, outcome.code, outcome.message);
+  const answer = result(outcome.data);
+  if ('code' in answer) return restError(c, answer.code, answer.message);
+  return c.json(toRestJob(answer.migration), status as ContentfulStatusCode);
 }
 
 /**
@@ -69,20 +84,23 @@ export function migrateRoutes(yoga: Yoga): Hono<HttpEnv> {
     if (!/^\d+$/.test(rawLimit ?? '50') || limit < 1 || limit > 100) {
       return restError(c, 'validation_error', 'limit must be an integer between 1 and 100');
     }
-    const after = c.req.query('cursor') || null;
-    return reply(c, await run(c, RestMigrationsDocument, { first: limit, after }), (d) => ({
-      data: d.migrations.nodes.map(toRestJob),
-      has_more: d.migrations.hasNextPage,
-      next_cursor: d.migrations.endCursor,
-    }));
+    // The contract's cursor is the id of the last job of the previous page.
+    const cursor = c.req.query('cursor') || null;
+    return reply(c, await run(c, RestMigrationsDocument, { first: limit, after: cursor && encodeCursor(cursor) }), (d) => {
+      const more = d.migrations.pageInfo.hasNextPage;
+      return { data: d.migrations.nodes.map(toRestJob), has_more: more, next_cursor: more ? (d.migrations.nodes.at(-1)?.id ?? null) : null };
+    });
   });
 
   app.post('/', async (c) => {
     const body = await jsonBody(c, restBodies.start);
     if (body instanceof Response) return body;
-    const vars = { source: body.source, credential: body.credential };
-    return reply(c, await run(c, RestStartMigrationDocument, vars), (d) => toRestJob(d.startMigration), 201);
+    if (!isKnownSource(body.source)) return restError(c, 'validation_error', unknownSourceMessage(body.source));
+    const input = { source: body.source, credential: body.credential };
+    return replyJob(c, await run(c, RestStartMigrationDocument, { input }), (d) => d.startMigration, 201);
   });
+
+  app.get('/:id/problems.csv', (c) => problemsCsv(c, yoga));
 
   app.get('/:id', async (c) =>
     reply(c, await run(c, RestMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.migration)),
@@ -91,21 +109,21 @@ export function migrateRoutes(yoga: Yoga): Hono<HttpEnv> {
   app.post('/:id/approve', async (c) => {
     const body = await jsonBody(c, restBodies.approve);
     if (body instanceof Response) return body;
-    const options = (body.options ?? null) as RestApproveMigrationMutationVariables['options'];
-    const vars = { id: c.req.param('id'), options };
-    return reply(c, await run(c, RestApproveMigrationDocument, vars), (d) => toRestJob(d.approveMigration));
+    const { topics, ignoreTopics, ...options } = body.options ?? {};
+    const input: ApproveMigrationInput = { id: c.req.param('id'), ...options, suppressionGroups: topics, ignoreSuppressionGroups: ignoreTopics };
+    return replyJob(c, await run(c, RestApproveMigrationDocument, { input }), (d) => d.approveMigration);
   });
 
   app.post('/:id/cancel', async (c) => {
     const body = await jsonBody(c, restBodies.none);
     if (body instanceof Response) return body;
-    return reply(c, await run(c, RestCancelMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.cancelMigration));
+    return replyJob(c, await run(c, RestCancelMigrationDocument, { id: c.req.param('id') }), (d) => d.cancelMigration);
   });
 
   app.post('/:id/retry', async (c) => {
     const body = await jsonBody(c, restBodies.none);
     if (body instanceof Response) return body;
-    return reply(c, await run(c, RestRetryMigrationDocument, { id: c.req.param('id') }), (d) => toRestJob(d.retryMigration));
+    return replyJob(c, await run(c, RestRetryMigrationDocument, { id: c.req.param('id') }), (d) => d.retryMigration);
   });
 
   return app;

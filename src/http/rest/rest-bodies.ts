@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { quoteInput } from '../../errors/message-text.js';
 import { approveOptionsSchema } from '../../modules/migrations/migration-options.js';
+import { startInput } from '../../modules/migrations/migration.service.js';
 
 /** Bodies nested deeper than this are refused before anything walks them recursively. */
 const MAX_BODY_DEPTH = 32;
@@ -11,9 +12,15 @@ const MAX_BODY_DEPTH = 32;
  * top level would otherwise import everything). Values are checked for type here; what they
  * mean (a credential's length, a source's name) is the service's to judge.
  */
+/** REST's approval options: GraphQL's, with suppression groups under their first name, topics. */
+const restApproveOptions = approveOptionsSchema
+  .omit({ suppressionGroups: true, ignoreSuppressionGroups: true })
+  .extend({ topics: approveOptionsSchema.shape.suppressionGroups, ignoreTopics: approveOptionsSchema.shape.ignoreSuppressionGroups })
+  .strict();
+
 export const restBodies = {
-  start: z.object({ source: z.string().optional(), credential: z.string().optional() }).strict(),
-  approve: z.object({ options: approveOptionsSchema.nullable().optional() }).strict(),
+  start: startInput.strict(),
+  approve: z.object({ options: restApproveOptions.nullable().optional() }).strict(),
   none: z.object({}).strict(),
 };
 

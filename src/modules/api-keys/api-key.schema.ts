@@ -1,66 +1,88 @@
 import { builder } from '../../graphql/builder.js';
 import { requireAuth } from '../../graphql/context.js';
+import { pageRequest, toConnection } from '../../graphql/pagination.js';
+import { NotFoundError, ValidationError } from '../../graphql/error-types.js';
 import { ApiKey, API_KEY_SCOPES } from './api-key.entity.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-key.service.js';
 
 export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
-  values: Object.fromEntries(API_KEY_SCOPES.map((s) => [s, { value: s }])) as {
-    read_only: { value: 'read_only' };
-    full_access: { value: 'full_access' };
-  },
+  description: 'What a key may do.',
+  values: {
+    read_only: { value: 'read_only', description: 'Queries and subscriptions' },
+    full_access: { value: 'full_access', description: 'Everything, mutations included' },
+  } as const satisfies Record<(typeof API_KEY_SCOPES)[number], { readonly value: string; readonly description: string }>,
 });
 
-const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
+const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey');
+builder.node(ApiKeyRef, {
   description: 'An API key of the organization. The secret itself is only returned on creation.',
+  id: { resolve: (k) => k.id },
+  loadOne: async (id, ctx) => (await listApiKeys(ctx.em, requireAuth(ctx).organizationId)).find((k) => k.id === id) ?? null,
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name', { nullable: true }),
     scope: t.field({ type: ApiKeyScopeEnum, resolve: (k) => k.scope }),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'Set once revoked: the key no longer works, open sockets close' }),
   }),
 });
 
-const CreatedApiKey = builder
-  .objectRef<{ apiKey: ApiKey; secret: string }>('CreatedApiKey')
-  .implement({
-    fields: (t) => ({
-      apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }),
-      secret: t.exposeString('secret', { description: 'The key itself; shown only this once' }),
-    }),
-  });
+const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKey; secret: string }>('CreateApiKeyPayload').implement({
+  description: 'The key created, with its secret.',
+  fields: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }),
+    secret: t.exposeString('secret', { description: 'The key itself; shown only this once' }),
+  }),
+});
+
+const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('RevokeApiKeyPayload').implement({
+  description: 'The key, revoked.',
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }) }),
+});
+
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  description: 'A new key of the caller’s organization.',
+  fields: (t) => ({
+    scope: t.field({ type: ApiKeyScopeEnum, required: true }),
+    name: t.string({ description: 'For people, at most 100 characters', validate: { maxLength: 100 } }),
+  }),
+});
+
+const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
+  description: 'The key to revoke.',
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
 
 builder.queryField('apiKeys', (t) =>
-  t.field({
-    type: [ApiKeyRef],
-    resolve: (_root, _args, ctx) => listApiKeys(ctx.em, requireAuth(ctx).organizationId),
+  t.connection({
+    type: ApiKeyRef,
+    description: 'The organization’s API keys, oldest first',
+    resolve: async (_root, args, ctx) => {
+      const request = pageRequest(args);
+      const keys = await listApiKeys(ctx.em, requireAuth(ctx).organizationId);
+      const start = request.afterKey ? keys.findIndex((k) => k.id === request.afterKey) + 1 : 0;
+      if (start === 0 && request.afterKey) throw new ValidationError('after is not a cursor of this connection', ['after']);
+      return toConnection(keys.slice(start, start + request.first + 1), request, (k) => k.id, keys.length);
+    },
   }),
 );
 
-builder.mutationField('createApiKey', (t) =>
-  t.field({
-    type: CreatedApiKey,
-    args: {
-      scope: t.arg({ type: ApiKeyScopeEnum, required: true }),
-      name: t.arg.string({ validate: { maxLength: 100 } }),
-    },
-    resolve: async (_root, args, ctx) => {
-      const { apiKey, plaintext } = await createApiKey(ctx.em, {
-        organizationId: requireAuth(ctx).organizationId,
-        scope: args.scope,
-        name: args.name ?? null,
-      });
+builder.mutationFields((t) => ({
+  createApiKey: t.field({
+    type: CreateApiKeyPayload,
+    description: 'Creates a key; its secret is in the payload, and only there.',
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    errors: { types: [ValidationError], union: { name: 'CreateApiKeyResult' } },
+    resolve: async (_root, { input }, ctx) => {
+      const { apiKey, plaintext } = await createApiKey(ctx.em, { organizationId: requireAuth(ctx).organizationId, scope: input.scope, name: input.name ?? null });
       return { apiKey, secret: plaintext };
     },
   }),
-);
-
-builder.mutationField('revokeApiKey', (t) =>
-  t.field({
-    type: ApiKeyRef,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) =>
-      revokeApiKey(ctx.em, String(args.id), requireAuth(ctx).organizationId),
+  revokeApiKey: t.field({
+    type: RevokeApiKeyPayload,
+    description: 'Revokes a key at once, on every API process: its open sockets close with 4403.',
+    args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
+    errors: { types: [NotFoundError], union: { name: 'RevokeApiKeyResult' } },
+    resolve: async (_root, { input }, ctx) => ({ apiKey: await revokeApiKey(ctx.em, String(input.id), requireAuth(ctx).organizationId) }),
   }),
-);
+}));

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, type ApiKeyScope } from './api-key.entity.js';
 import { Organization } from '../organizations/organization.entity.js';
-import { AppError } from '../../errors/app-error.js';
+import { notFound, validationError } from '../../errors/app-error.js';
 import { newId } from '../../db/ids.js';
 
 /** The identity behind a request: which organization, with which scope. */
@@ -23,13 +23,9 @@ function generateKey(): string {
   return KEY_PREFIX + randomBytes(32).toString('base64url');
 }
 
-export function scopeAllows(granted: ApiKeyScope, required: ApiKeyScope): boolean {
-  return granted === 'full_access' || required === 'read_only';
-}
-
 export async function createOrganization(em: EntityManager, name: string): Promise<Organization> {
   const trimmed = name.trim();
-  if (!trimmed) throw new AppError('validation_error', 'organization name must not be empty');
+  if (!trimmed) throw validationError('organization name must not be empty', ['name']);
   const org = em.create(Organization, { id: newId('org'), name: trimmed });
   await em.flush();
   return org;
@@ -81,7 +77,7 @@ export async function revokeApiKey(
   organizationId?: string,
 ): Promise<ApiKey> {
   const key = await em.findOne(ApiKey, organizationId ? { id, organizationId } : { id });
-  if (!key) throw new AppError('not_found', `API key ${id} not found`);
+  if (!key) throw notFound(`API key ${id}`);
   key.revokedAt ??= new Date();
   await em.flush();
   return key;

@@ -17,10 +17,11 @@ export interface SealedCredential {
   ciphertext: string;
 }
 
-/** What a sealed credential is bound to: it unseals only for the same organization and job. */
+/** What a sealed secret is bound to: it unseals only for the same organization and owner. */
 export interface CredentialAad {
   organizationId: string;
-  jobId: string;
+  /** The migration job (a source credential) or webhook endpoint (a signing secret) it belongs to. */
+  ownerId: string;
 }
 
 export interface CredentialSealer {
@@ -37,22 +38,23 @@ export class CredentialUnsealError extends Error {
 }
 
 /**
- * The additional authenticated data: `org:<organizationId>\njob:<jobId>` in UTF-8. Ids must be
- * non-empty and free of newlines so that no two (org, job) pairs share an encoding.
+ * The additional authenticated data: `org:<organizationId>\njob:<ownerId>` in UTF-8 (`job:` and
+ * the KMS context key `jobId` predate webhook secrets; they stay so every sealed secret opens).
+ * Ids must be non-empty and free of newlines so that no two (org, owner) pairs share an encoding.
  */
 export function encodeAad(aad: CredentialAad): Buffer {
-  for (const id of [aad.organizationId, aad.jobId]) {
+  for (const id of [aad.organizationId, aad.ownerId]) {
     if (typeof id !== 'string' || id.length === 0 || /[\r\n]/.test(id)) {
-      throw new Error('organizationId and jobId must be non-empty single-line strings');
+      throw new Error('organizationId and ownerId must be non-empty single-line strings');
     }
   }
-  return Buffer.from(`org:${aad.organizationId}\njob:${aad.jobId}`, 'utf8');
+  return Buffer.from(`org:${aad.organizationId}\njob:${aad.ownerId}`, 'utf8');
 }
 
 /** The KMS EncryptionContext: the same binding as the AAD, so KMS enforces it too. */
 export function encryptionContext(aad: CredentialAad): Record<string, string> {
   encodeAad(aad); // same validation
-  return { organizationId: aad.organizationId, jobId: aad.jobId };
+  return { organizationId: aad.organizationId, jobId: aad.ownerId };
 }
 
 export function toBase64(bytes: Uint8Array): string {

@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
 import { notFound, validationError } from '../../errors/app-error.js';
+import type { PageRequest } from '../../graphql/pagination.js';
 
+/** `first + 1` rows after the page's start (the extra one says more follow), and how many in all. */
 export interface Page<T> {
-  nodes: T[];
+  rows: T[];
   totalCount: number;
-  hasNextPage: boolean;
-  endCursor: string | null;
 }
 
 export interface DomainRow {
@@ -15,7 +16,7 @@ export interface DomainRow {
   source_status: string | null;
   region: string | null;
   verification_status: string;
-  dns_records: unknown;
+  dns_records: DnsRecord[];
   created_at: Date;
 }
 
@@ -40,15 +41,18 @@ export interface ContactRow {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function checkFirst(first: number) {
-  if (!Number.isInteger(first) || first < 1 || first > 500) throw validationError('first must be between 1 and 500');
-}
-
-function page<T extends { id: string }>(rows: T[], first: number, totalCount: number): Page<T> {
-  const nodes = rows.slice(0, first);
-  const hasNextPage = rows.length > first;
-  return { nodes, totalCount, hasNextPage, endCursor: hasNextPage ? (nodes.at(-1)?.id ?? null) : null };
-}
+/** A DNS record of a domain as the source listed it (`domains.dns_records`). */
+export const dnsRecordSchema = z.object({
+  record: z.string(),
+  name: z.string(),
+  type: z.string(),
+  value: z.string(),
+  ttl: z.string().nullable(),
+  priority: z.number().nullable(),
+  status: z.string().nullable(),
+});
+export type DnsRecord = z.infer<typeof dnsRecordSchema>;
+const dnsRecords = z.array(dnsRecordSchema);
 
 /**
  * The browse queries over the large tables, by name, so `npm run bench` can check their plans
@@ -71,40 +75,60 @@ export const BROWSE_SQL = {
 export class BrowseRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async domains(organizationId: string, first: number, after?: string | null): Promise<Page<DomainRow>> {
-    checkFirst(first);
-    const rows = await this.em.execute<DomainRow[]>(
-      `select * from domains where organization_id = ? and (?::text is null or id > ?) order by id limit ?`,
-      [organizationId, after ?? null, after ?? null, first + 1],
+  async domain(organizationId: string, id: string): Promise<DomainRow | null> {
+    const [row] = await this.em.execute<DomainRow[]>('select * from domains where organization_id = ? and id = ?', [organizationId, id]);
+    return row ? { ...row, dns_records: dnsRecords.parse(row.dns_records ?? []) } : null;
+  }
+
+  async audience(organizationId: string, id: string): Promise<AudienceRow | null> {
+    const [row] = await this.em.execute<AudienceRow[]>(
+      `select a.*, (select count(*)::int from audience_members m where m.audience_id = a.id) as contact_count
+         from audiences a where a.organization_id = ? and a.id = ?`,
+      [organizationId, id],
     );
+    return row ?? null;
+  }
+
+  async contact(organizationId: string, id: string): Promise<ContactRow | null> {
+    if (!UUID.test(id)) return null;
+    const [row] = await this.em.execute<ContactRow[]>(
+      'select c.*, null as audience_unsubscribed from contacts c where c.organization_id = ? and c.id = ?',
+      [organizationId, id],
+    );
+    return row ?? null;
+  }
+
+  async domains(organizationId: string, { first, afterKey: after }: PageRequest): Promise<Page<DomainRow>> {
+    const rows = (await this.em.execute<DomainRow[]>(
+      `select * from domains where organization_id = ? and (?::text is null or id > ?) order by id limit ?`,
+      [organizationId, after, after, first + 1],
+    )).map((d) => ({ ...d, dns_records: dnsRecords.parse(d.dns_records ?? []) }));
     const [{ count }] = await this.em.execute<[{ count: number }]>(
       'select count(*)::int as count from domains where organization_id = ?',
       [organizationId],
     );
-    return page(rows, first, count);
+    return { rows, totalCount: count };
   }
 
-  async audiences(organizationId: string, first: number, after?: string | null): Promise<Page<AudienceRow>> {
-    checkFirst(first);
+  async audiences(organizationId: string, { first, afterKey: after }: PageRequest): Promise<Page<AudienceRow>> {
     const rows = await this.em.execute<AudienceRow[]>(
       BROWSE_SQL.audiencesPage,
-      [organizationId, after ?? null, after ?? null, first + 1],
+      [organizationId, after, after, first + 1],
     );
     const [{ count }] = await this.em.execute<[{ count: number }]>(
       'select count(*)::int as count from audiences where organization_id = ?',
       [organizationId],
     );
-    return page(rows, first, count);
+    return { rows, totalCount: count };
   }
 
   /** Contacts of the organization, or of one of its audiences, ordered by id. */
   async contacts(
     organizationId: string,
-    options: { audienceId?: string | null; first: number; after?: string | null },
+    options: { audienceId?: string | null } & PageRequest,
   ): Promise<Page<ContactRow>> {
-    checkFirst(options.first);
-    const after = options.after ?? null;
-    if (after !== null && !UUID.test(after)) throw validationError('after must be a contact id from a previous page');
+    const after = options.afterKey;
+    if (after !== null && !UUID.test(after)) throw validationError('after is not a cursor of this connection', ['after']);
     if (options.audienceId) {
       const found = await this.em.execute('select 1 from audiences where id = ? and organization_id = ?', [
         options.audienceId,
@@ -119,7 +143,7 @@ export class BrowseRepository {
         BROWSE_SQL.audienceContactsCount,
         [options.audienceId],
       );
-      return page(rows, options.first, count);
+      return { rows, totalCount: count };
     }
     const rows = await this.em.execute<ContactRow[]>(
       BROWSE_SQL.contactsPage,
@@ -129,6 +153,6 @@ export class BrowseRepository {
       BROWSE_SQL.contactsCount,
       [organizationId],
     );
-    return page(rows, options.first, count);
+    return { rows, totalCount: count };
   }
 }

@@ -1,36 +1,58 @@
-import type { ObjectRef } from '@pothos/core';
 import { builder } from '../../graphql/builder.js';
 import { requireAuth, type GraphQLContext } from '../../graphql/context.js';
-import { BrowseRepository, type AudienceRow, type ContactRow, type DomainRow, type Page } from './browse.repository.js';
+import { pageRequest, toConnection } from '../../graphql/pagination.js';
+import { BrowseRepository, type AudienceRow, type ContactRow, type DnsRecord, type DomainRow } from './browse.repository.js';
 
 const repo = (ctx: GraphQLContext) => new BrowseRepository(ctx.em);
 
-const Domain = builder.objectRef<DomainRow>('Domain').implement({
+const DnsRecordRef = builder.objectRef<DnsRecord>('DnsRecord').implement({
+  description: 'A DNS record of a domain as the source listed it.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    record: t.exposeString('record', { description: 'What it is for (SPF, DKIM, MX, ...)' }),
     name: t.exposeString('name'),
-    sourceProvider: t.string({ nullable: true, resolve: (d) => d.source_provider }),
+    type: t.exposeString('type', { description: 'TXT, MX, CNAME, ...' }),
+    value: t.exposeString('value'),
+    ttl: t.exposeString('ttl', { nullable: true }),
+    priority: t.exposeInt('priority', { nullable: true }),
+    status: t.exposeString('status', { nullable: true, description: 'Its verification status at the source' }),
+  }),
+});
+
+const Domain = builder.objectRef<DomainRow>('Domain');
+builder.node(Domain, {
+  description: 'A sending domain imported from a source (verification is done again here).',
+  id: { resolve: (d) => d.id },
+  loadOne: (id, ctx) => repo(ctx).domain(requireAuth(ctx).organizationId, id),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    sourceProvider: t.string({ nullable: true, description: 'Where it came from', resolve: (d) => d.source_provider }),
     sourceStatus: t.string({ nullable: true, description: 'Status at the source provider', resolve: (d) => d.source_status }),
-    region: t.string({ nullable: true, resolve: (d) => d.region }),
+    region: t.string({ nullable: true, description: 'Sending region at the source', resolve: (d) => d.region }),
     verificationStatus: t.string({ description: 'Verification on this platform', resolve: (d) => d.verification_status }),
-    dnsRecords: t.field({ type: 'JSON', resolve: (d) => d.dns_records }),
+    dnsRecords: t.field({ type: [DnsRecordRef], description: 'The records the source listed', resolve: (d) => d.dns_records }),
     createdAt: t.field({ type: 'DateTime', resolve: (d) => new Date(d.created_at) }),
   }),
 });
 
-const Audience = builder.objectRef<AudienceRow>('Audience').implement({
+const Audience = builder.objectRef<AudienceRow>('Audience');
+builder.node(Audience, {
+  description: 'An audience: imported from a source audience, segment or list.',
+  id: { resolve: (a) => a.id },
+  loadOne: (id, ctx) => repo(ctx).audience(requireAuth(ctx).organizationId, id),
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name'),
-    sourceProvider: t.string({ nullable: true, resolve: (a) => a.source_provider }),
-    contactCount: t.int({ resolve: (a) => a.contact_count }),
+    sourceProvider: t.string({ nullable: true, description: 'Where it came from', resolve: (a) => a.source_provider }),
+    contactCount: t.int({ description: 'Its members', resolve: (a) => a.contact_count }),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => new Date(a.created_at) }),
   }),
 });
 
-const Contact = builder.objectRef<ContactRow>('Contact').implement({
+const Contact = builder.objectRef<ContactRow>('Contact');
+builder.node(Contact, {
+  description: 'A contact of the organization.',
+  id: { resolve: (c) => c.id },
+  loadOne: (id, ctx) => repo(ctx).contact(requireAuth(ctx).organizationId, id),
   fields: (t) => ({
-    id: t.exposeID('id'),
     email: t.string({ description: 'Lower-cased: the identity of the contact', resolve: (c) => c.email }),
     emailDisplay: t.string({ description: 'As the source had it', resolve: (c) => c.email_display }),
     firstName: t.string({ nullable: true, resolve: (c) => c.first_name }),
@@ -45,42 +67,33 @@ const Contact = builder.objectRef<ContactRow>('Contact').implement({
   }),
 });
 
-type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer S> ? S : never;
-
-function connection<T>(name: string, node: ObjectRef<BuilderTypes, T>) {
-  return builder.objectRef<Page<T>>(name).implement({
-    fields: (t) => ({
-      nodes: t.field({ type: [node], resolve: (p) => p.nodes }),
-      totalCount: t.exposeInt('totalCount'),
-      hasNextPage: t.exposeBoolean('hasNextPage'),
-      endCursor: t.exposeString('endCursor', { nullable: true }),
-    }),
-  });
-}
-
-const DomainConnection = connection<DomainRow>('DomainConnection', Domain);
-const AudienceConnection = connection<AudienceRow>('AudienceConnection', Audience);
-const ContactConnection = connection<ContactRow>('ContactConnection', Contact);
-
 builder.queryFields((t) => ({
-  domains: t.field({
-    type: DomainConnection,
-    args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string() },
-    resolve: (_r, a, ctx) => repo(ctx).domains(requireAuth(ctx).organizationId, a.first ?? 50, a.after),
+  domains: t.connection({
+    type: Domain,
+    description: 'The organization’s domains, by id',
+    resolve: async (_r, args, ctx) => {
+      const request = pageRequest(args);
+      const page = await repo(ctx).domains(requireAuth(ctx).organizationId, request);
+      return toConnection(page.rows, request, (d) => d.id, page.totalCount);
+    },
   }),
-  audiences: t.field({
-    type: AudienceConnection,
-    args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string() },
-    resolve: (_r, a, ctx) => repo(ctx).audiences(requireAuth(ctx).organizationId, a.first ?? 50, a.after),
+  audiences: t.connection({
+    type: Audience,
+    description: 'The organization’s audiences, by id',
+    resolve: async (_r, args, ctx) => {
+      const request = pageRequest(args);
+      const page = await repo(ctx).audiences(requireAuth(ctx).organizationId, request);
+      return toConnection(page.rows, request, (a) => a.id, page.totalCount);
+    },
   }),
-  contacts: t.field({
-    type: ContactConnection,
-    args: { audienceId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }), after: t.arg.string() },
-    resolve: (_r, a, ctx) =>
-      repo(ctx).contacts(requireAuth(ctx).organizationId, {
-        audienceId: a.audienceId ? String(a.audienceId) : null,
-        first: a.first ?? 50,
-        after: a.after,
-      }),
+  contacts: t.connection({
+    type: Contact,
+    description: 'The organization’s contacts, or one audience’s members, by id',
+    args: { audienceId: t.arg.id({ description: 'Only members of this audience' }) },
+    resolve: async (_r, args, ctx) => {
+      const request = pageRequest(args);
+      const page = await repo(ctx).contacts(requireAuth(ctx).organizationId, { ...request, audienceId: args.audienceId ? String(args.audienceId) : null });
+      return toConnection(page.rows, request, (c) => c.id, page.totalCount);
+    },
   }),
 }));

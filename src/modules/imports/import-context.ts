@@ -4,7 +4,8 @@ import type { SourceConnector } from '../../sources/source-types.js';
 import type { ImportOptions } from '../../model/import-options.js';
 import type { ImportCheckpoints, ImportProgress } from '../../model/import-state.js';
 import type { ImportCounter, RecordKind } from '../../model/record-kinds.js';
-import { MigrationJobStore, type MigrationJob } from '../migrations/migration-job.store.js';
+import { MigrationJobStore, type MigrationJob, type Queryable } from '../migrations/migration-job.store.js';
+import * as sourceLinks from '../source-links/source-link.repository.js';
 import { ImportTally, type PendingProblem } from './import-result.js';
 
 /**
@@ -67,28 +68,21 @@ export class ImportContext {
     return true;
   }
 
-  async link(client: pg.PoolClient, kind: RecordKind, sourceId: string, localId: string): Promise<void> {
-    await client.query(
-      `insert into source_links (organization_id, provider, kind, source_id, local_id, migration_job_id)
-       values ($1, $2, $3, $4, $5, $6) on conflict (organization_id, provider, kind, source_id) do nothing`,
-      [this.job.organizationId, this.job.source, kind, sourceId, localId, this.job.id],
-    );
+  async link(db: Queryable, kind: RecordKind, sourceId: string, localId: string): Promise<void> {
+    await sourceLinks.link(db, this.linkScope, kind, sourceId, localId, this.job.id);
   }
 
-  async linkedId(client: pg.PoolClient | pg.Pool, kind: RecordKind, sourceId: string): Promise<string | null> {
-    const { rows } = await client.query<{ local_id: string }>(
-      `select local_id from source_links where organization_id = $1 and provider = $2 and kind = $3 and source_id = $4`,
-      [this.job.organizationId, this.job.source, kind, sourceId],
-    );
-    return rows[0]?.local_id ?? null;
+  linkedId(db: Queryable, kind: RecordKind, sourceId: string): Promise<string | null> {
+    return sourceLinks.linkedId(db, this.linkScope, kind, sourceId);
   }
 
-  async localIds(kind: RecordKind): Promise<Map<string, string>> {
-    const { rows } = await this.pool.query<{ source_id: string; local_id: string }>(
-      `select source_id, local_id from source_links where organization_id = $1 and provider = $2 and kind = $3`,
-      [this.job.organizationId, this.job.source, kind],
-    );
-    return new Map(rows.map((r) => [r.source_id, r.local_id]));
+  /** Links committed so far: read on the pool, so not those of a batch still being written. */
+  localIds(kind: RecordKind): Promise<Map<string, string>> {
+    return sourceLinks.localIds(this.pool, this.linkScope, kind);
+  }
+
+  private get linkScope(): sourceLinks.SourceLinkScope {
+    return { organizationId: this.job.organizationId, provider: this.job.source };
   }
 
   /** Runs `write` and saves checkpoint, progress and result in one transaction. */

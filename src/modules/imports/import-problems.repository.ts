@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { reasonEntrySchema, type ReasonEntry } from '../../model/import-result.js';
 import type { RecordKind } from '../../model/record-kinds.js';
+import { validationError } from '../../errors/app-error.js';
 
 type Queryable = { query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }> };
 
@@ -31,4 +32,49 @@ export async function summarizeProblems(db: Queryable, jobId: string): Promise<R
     [jobId],
   );
   return z.array(reasonEntrySchema).parse(rows);
+}
+
+const storedProblemSchema = z
+  .object({ kind: reasonEntrySchema.shape.kind, source_id: z.string(), reason: z.string(), run: z.number().int(), created_at: z.date() })
+  .transform((r) => ({
+    kind: r.kind,
+    sourceId: r.source_id,
+    reason: r.reason,
+    run: r.run,
+    createdAt: r.created_at,
+    /** Its place in the job's problems (their primary key order), for keyset pages. */
+    key: JSON.stringify([r.kind, r.source_id, r.reason]),
+  }));
+export type StoredProblem = z.infer<typeof storedProblemSchema>;
+
+export interface ProblemFilter {
+  kind: RecordKind | null;
+}
+
+const afterKey = z.tuple([z.string(), z.string(), z.string()]);
+
+/** Problems of a job in primary key order, `limit` after the one whose `key` is `after`. */
+export async function pageProblems(db: Queryable, jobId: string, limit: number, after: string | null, filter: ProblemFilter): Promise<StoredProblem[]> {
+  const [kind, sourceId, reason] = after ? parseKey(after) : [null, null, null];
+  const { rows } = await db.query(
+    `select kind, source_id, reason, run, created_at from import_problems
+      where job_id = $1 and ($2::text is null or kind = $2)
+        and ($3::text is null or (kind, source_id, reason) > ($3, $4, $5))
+      order by kind, source_id, reason limit $6`,
+    [jobId, filter.kind, kind, sourceId, reason, limit],
+  );
+  return rows.map((r) => storedProblemSchema.parse(r));
+}
+
+export async function countProblems(db: Queryable, jobId: string, filter: ProblemFilter): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from import_problems where job_id = $1 and ($2::text is null or kind = $2)', [jobId, filter.kind]);
+  return rows[0]!.n;
+}
+
+function parseKey(key: string): [string, string, string] {
+  try {
+    return afterKey.parse(JSON.parse(key));
+  } catch {
+    throw validationError('after is not a cursor of this connection', ['after']);
+  }
 }

@@ -12,7 +12,7 @@ export const MigrationStatusEnum = builder.enumType('MigrationStatus', {
     importing: { value: 'importing', description: 'Import in progress (the user approved)' },
     completed: { value: 'completed', description: 'Import finished successfully' },
     failed: { value: 'failed', description: 'Scan or import failed. See errorMessage. Retryable.' },
-  } satisfies Record<(typeof MIGRATION_STATUSES)[number], { value: string; description: string }>,
+  } as const satisfies Record<(typeof MIGRATION_STATUSES)[number], { readonly value: string; readonly description: string }>,
 });
 
 export const SourceProviderEnum = builder.enumType('SourceProvider', {
@@ -22,7 +22,7 @@ export const SourceProviderEnum = builder.enumType('SourceProvider', {
     sendgrid: { value: 'sendgrid', description: 'Twilio SendGrid' },
     mailgun: { value: 'mailgun', description: 'Mailgun' },
     postmark: { value: 'postmark', description: 'Postmark' },
-  } satisfies Record<(typeof KNOWN_SOURCES)[number], { value: string; description: string }>,
+  } as const satisfies Record<(typeof KNOWN_SOURCES)[number], { readonly value: string; readonly description: string }>,
 });
 
 export const FailedPhaseEnum = builder.enumType('FailedPhase', {
@@ -30,5 +30,5 @@ export const FailedPhaseEnum = builder.enumType('FailedPhase', {
   values: {
     scan: { value: 'scan', description: 'While scanning: retry scans again' },
     import: { value: 'import', description: 'While importing: retry resumes after the last committed batch' },
-  } satisfies Record<(typeof FAILED_PHASES)[number], { value: string; description: string }>,
+  } as const satisfies Record<(typeof FAILED_PHASES)[number], { readonly value: string; readonly description: string }>,
 });

@@ -149,17 +149,16 @@ export class MigrationJobStore {
     return rows.map(parseJob);
   }
 
-  /** Newest first, keyset-paged on (created_at, id) after the job `after`; one row more than asked tells whether more follow. */
-  async page(organizationId: string, first: number, after: { createdAt: Date; id: string } | null, filter: JobFilter = {}): Promise<{ jobs: MigrationJob[]; hasMore: boolean }> {
+  /** Newest first, keyset-paged on (created_at, id) after the job `after`: `limit` rows. */
+  async page(organizationId: string, limit: number, after: { createdAt: Date; id: string } | null, filter: JobFilter = {}): Promise<MigrationJob[]> {
     const { rows } = await this.db.query(
       `select * from migration_jobs
         where organization_id = $1 and ($2::text is null or status = $2) and ($3::text is null or source = $3)
           and ($4::timestamptz is null or (created_at, id) < ($4, $5))
         order by created_at desc, id desc limit $6`,
-      [organizationId, filter.status ?? null, filter.source ?? null, after?.createdAt ?? null, after?.id ?? null, first + 1],
+      [organizationId, filter.status ?? null, filter.source ?? null, after?.createdAt ?? null, after?.id ?? null, limit],
     );
-    const jobs = rows.slice(0, first).map(parseJob);
-    return { jobs, hasMore: rows.length > first };
+    return rows.map(parseJob);
   }
 
   async count(organizationId: string, filter: JobFilter = {}): Promise<number> {

@@ -29,7 +29,7 @@ export const approveOptionsSchema = z
     audiences: ids.optional(),
     contacts: z.boolean().optional(),
     templates: ids.optional(),
-    topics: ids.optional(),
+    suppressionGroups: ids.optional(),
     customFields: ids.optional(),
     customFieldMappings: z.array(customFieldMappingSchema).max(500).optional(),
     ignoreDomains: z.boolean().optional(),
@@ -37,7 +37,7 @@ export const approveOptionsSchema = z
     ignoreContacts: z.boolean().optional(),
     ignoreTemplates: z.boolean().optional(),
     ignoreCustomFields: z.boolean().optional(),
-    ignoreTopics: z.boolean().optional(),
+    ignoreSuppressionGroups: z.boolean().optional(),
     ignoreSuppressions: z.boolean().optional(),
   })
   .strict();
@@ -98,7 +98,7 @@ export function resolveImportOptions(options: ApproveOptions | null | undefined,
     audiences: pick('audiences', o.audiences, ids(scan.audiences), o.ignoreAudiences === true),
     contacts: o.ignoreContacts === true ? false : (o.contacts ?? true),
     templates: pick('templates', o.templates, ids(scan.templates), o.ignoreTemplates === true),
-    suppressionGroups: pick('topics', o.topics, ids(scan.suppressionGroups), o.ignoreTopics === true),
+    suppressionGroups: pick('suppressionGroups', o.suppressionGroups, ids(scan.suppressionGroups), o.ignoreSuppressionGroups === true),
     customFields: resolveMappings(o, scan),
     suppressions: o.ignoreSuppressions !== true,
   };

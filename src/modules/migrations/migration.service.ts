@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { AppError, notFound, validationError } from '../../errors/app-error.js';
+import {
+  AppError, CredentialRejectedError, InvalidStatusError, SourceUnavailableError, UnsupportedSourceError, notFound, validationError,
+} from '../../errors/app-error.js';
 import { newId } from '../../db/ids.js';
 import type { AppServices } from '../../app-services.js';
 import type { AuthContext } from '../api-keys/api-key.service.js';
 import { migrationImportJob, migrationScanJob } from '../../jobs/job-definitions.js';
 import { createConnector } from '../../sources/connector-factory.js';
 import { SourceError } from '../../sources/source-types.js';
-import { quoteInput, redactSecret } from '../../errors/message-text.js';
-import { findSource, isKnownSource, type KnownSource } from '../source-catalog/source-catalog.js';
+import { redactSecret } from '../../errors/message-text.js';
+import type { PageRequest } from '../../graphql/pagination.js';
+import { findSource, isKnownSource, unknownSourceMessage, type KnownSource } from '../source-catalog/source-catalog.js';
 import { LIVE_STATUSES, TERMINAL_STATUSES, type MigrationStatus } from './migration-status.js';
 import { MigrationJobStore, type JobChanges, type JobFilter, type MigrationJob, type QueuedWork } from './migration-job.store.js';
 import { emitMigrationEvent } from '../webhooks/webhook-events.js';
@@ -17,7 +20,8 @@ import type { ImportOptions } from '../../model/import-options.js';
 
 export const CANCELLED_MESSAGE = 'cancelled';
 
-const startInput = z.object({
+/** What starting a migration takes; REST parses its body with the same schema. */
+export const startInput = z.object({
   source: z
     .string({ error: (issue) => (issue.input === undefined ? 'source is required' : 'source must be a string') })
     .trim()
@@ -38,22 +42,29 @@ export class MigrationService {
     this.jobs = new MigrationJobStore(services.pool);
   }
 
+  /** The job, or null when the organization has none with this id (for `node(id:)`). */
+  find(auth: AuthContext, id: string): Promise<MigrationJob | null> {
+    return this.jobs.find({ id, organizationId: auth.organizationId });
+  }
+
   async get(auth: AuthContext, id: string): Promise<MigrationJob> {
     const job = await this.jobs.find({ id, organizationId: auth.organizationId });
     if (!job) throw notFound(`Migration job ${id}`);
     return job;
   }
 
-  async list(auth: AuthContext, first: number, after: string | null | undefined, filter: JobFilter = {}) {
-    if (!Number.isInteger(first) || first < 1 || first > 100) {
-      throw validationError('limit must be an integer between 1 and 100');
+  /** A page of the organization's jobs, newest first (`first + 1` rows: the extra says more follow). */
+  async list(auth: AuthContext, request: PageRequest, filter: JobFilter = {}): Promise<{ jobs: MigrationJob[]; totalCount: number }> {
+    let after: MigrationJob | null = null;
+    if (request.afterKey) {
+      after = await this.jobs.find({ id: request.afterKey, organizationId: auth.organizationId });
+      if (!after) throw validationError('after is not a cursor of this connection', ['after']);
     }
-    let cursorJob: MigrationJob | null = null;
-    if (after) {
-      cursorJob = await this.jobs.find({ id: after, organizationId: auth.organizationId });
-      if (!cursorJob) throw validationError(`cursor ${quoteInput(after)} is not a migration job id from a previous page`);
-    }
-    return this.jobs.page(auth.organizationId, first, cursorJob, filter);
+    const [jobs, totalCount] = await Promise.all([
+      this.jobs.page(auth.organizationId, request.first + 1, after, filter),
+      this.jobs.count(auth.organizationId, filter),
+    ]);
+    return { jobs, totalCount };
   }
 
   /**
@@ -77,7 +88,9 @@ export class MigrationService {
       await createConnector(source, parsed.data.credential, env, AbortSignal.timeout(30_000)).validateCredential();
     } catch (err) {
       const error = this.credentialError(err, descriptor.credentialErrorCode, descriptor.label);
-      throw new AppError(error.code, redactSecret(error.message, parsed.data.credential));
+      throw error instanceof CredentialRejectedError
+        ? new CredentialRejectedError(error.code, redactSecret(error.message, parsed.data.credential))
+        : new SourceUnavailableError(redactSecret(error.message, parsed.data.credential));
     }
     return { source, credential: parsed.data.credential };
   }
@@ -91,7 +104,7 @@ export class MigrationService {
     importOptions: ImportOptions | null,
   ): Promise<MigrationJob> {
     const key = { id: newId('mig'), organizationId: auth.organizationId };
-    const sealed = await this.services.sealer.seal(credential, { organizationId: auth.organizationId, jobId: key.id });
+    const sealed = await this.services.sealer.seal(credential, { organizationId: auth.organizationId, ownerId: key.id });
     await this.jobs.insert({ ...key, source, status, sealedCredential: sealed, importOptions });
     const ref = { jobId: key.id, organizationId: auth.organizationId, run: 1 };
     try {
@@ -190,7 +203,7 @@ export class MigrationService {
     const job = await this.get(auth, id);
     if (job.status !== 'failed') throw invalidStatus('retry', job.status);
     if (!job.sealedCredential) {
-      throw new AppError('invalid_status', 'The credential of this job was wiped after its retention period; start a new migration');
+      throw new InvalidStatusError('The credential of this job was wiped after its retention period; start a new migration');
     }
     const resumeImport = job.failedPhase === 'import' && job.importOptions !== null;
     // Errors are counted afresh from the stored row problems: once per record across runs, so
@@ -218,28 +231,28 @@ export class MigrationService {
 
   private enabledSource(source: string): KnownSource {
     if (!isKnownSource(source)) {
-      throw validationError(`source must be one of the supported sources (see GET /v1/migrate/sources); got ${quoteInput(source)}`);
+      throw validationError(unknownSourceMessage(source), ['source']);
     }
     if (!findSource(source)?.enabled) {
-      throw new AppError('unsupported_source', `source "${source}" is reserved but not supported yet`);
+      throw new UnsupportedSourceError(`source "${source}" is reserved but not supported yet`);
     }
     return source;
   }
 
-  private credentialError(err: unknown, code: AppError['code'], label: string): AppError {
+  private credentialError(err: unknown, code: AppError['code'], label: string): CredentialRejectedError | SourceUnavailableError {
     if (err instanceof SourceError) {
       if (err.kind === 'invalid_credential' || err.kind === 'restricted_credential') {
-        return new AppError(code, err.kind === 'restricted_credential' ? err.message : `${label} rejected the provided credential`);
+        return new CredentialRejectedError(code, err.kind === 'restricted_credential' ? err.message : `${label} rejected the provided credential`);
       }
-      return new AppError('source_unavailable', `Could not reach ${label} to validate the credential: ${err.message}`);
+      return new SourceUnavailableError(`Could not reach ${label} to validate the credential: ${err.message}`);
     }
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-      return new AppError('source_unavailable', `${label} did not answer in time while validating the credential`);
+      return new SourceUnavailableError(`${label} did not answer in time while validating the credential`);
     }
-    return new AppError('source_unavailable', `Could not validate the credential with ${label}`);
+    return new SourceUnavailableError(`Could not validate the credential with ${label}`);
   }
 }
 
-function invalidStatus(action: string, status: MigrationStatus): AppError {
-  return new AppError('invalid_status', `Cannot ${action} a migration job in status ${status}`);
+function invalidStatus(action: string, status: MigrationStatus): InvalidStatusError {
+  return new InvalidStatusError(`Cannot ${action} a migration job in status ${status}`);
 }

@@ -80,12 +80,6 @@ export class ProgressHub {
     }
   }
 
-  subscriberCount(): number {
-    let n = 0;
-    for (const set of this.slots.values()) n += set.size;
-    return n;
-  }
-
   private deliver(state: ProgressState): void {
     for (const slot of this.slots.get(state.id) ?? []) slot.push(state);
   }

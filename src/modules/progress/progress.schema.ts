@@ -18,7 +18,7 @@ const PhaseEnum = builder.enumType('ImportPhase', {
     templates: { value: 'templates', description: 'Templates and their images' },
     suppressions: { value: 'suppressions', description: 'The suppression list' },
     done: { value: 'done', description: 'Every phase finished' },
-  } satisfies Record<(typeof PROGRESS_PHASES)[number], { value: string; description: string }>,
+  } as const satisfies Record<(typeof PROGRESS_PHASES)[number], { readonly value: string; readonly description: string }>,
 });
 
 const KindProgress = builder

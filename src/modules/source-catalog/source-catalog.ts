@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../errors/app-error.js';
+import { quoteInput } from '../../errors/message-text.js';
 
 /** Every source value the API knows; only `enabled` ones can be migrated from today. */
 export const KNOWN_SOURCES = ['resend', 'sendgrid', 'mailgun', 'postmark'] as const;
@@ -63,4 +64,8 @@ export function findSource(id: string): SourceDescriptor | undefined {
 
 export function isKnownSource(id: string): id is KnownSource {
   return (KNOWN_SOURCES as readonly string[]).includes(id);
+}
+
+export function unknownSourceMessage(source: string): string {
+  return `source must be one of the supported sources (see GET /v1/migrate/sources); got ${quoteInput(source)}`;
 }

@@ -5,20 +5,22 @@ import { newId } from '../../db/ids.js';
 import type { AppServices } from '../../app-services.js';
 import type { AuthContext } from '../api-keys/api-key.service.js';
 import { assertDeliverableUrl } from './webhook-address.js';
-import { WEBHOOK_EVENTS } from './webhook-events.js';
+import { WEBHOOK_EVENTS, type WebhookEvent } from './webhook-events.js';
 import { newWebhookSecret } from './webhook-signature.js';
 
 export interface WebhookEndpointRow {
   id: string;
   url: string;
-  events: string[];
+  events: WebhookEvent[];
   created_at: Date;
 }
 
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
 export interface WebhookDeliveryRow {
   id: string;
-  event: string;
-  status: string;
+  event: WebhookEvent;
+  status: (typeof DELIVERY_STATUSES)[number];
   attempts: number;
   last_status_code: number | null;
   last_error: string | null;
@@ -46,7 +48,7 @@ export class WebhookEndpointService {
     const url = await assertDeliverableUrl(parsed.data.url, this.services.env.WEBHOOK_ALLOW_PRIVATE);
     const id = newId('whe');
     const secret = newWebhookSecret();
-    const sealed = await this.services.sealer.seal(secret, { organizationId: auth.organizationId, jobId: id });
+    const sealed = await this.services.sealer.seal(secret, { organizationId: auth.organizationId, ownerId: id });
     const events = [...new Set(parsed.data.events)];
     await this.em.execute(
       `insert into webhook_endpoints (id, organization_id, url, events, sealed_secret) values (?, ?, ?, ?::text[], ?)`,
@@ -59,7 +61,7 @@ export class WebhookEndpointService {
   list(auth: AuthContext, id?: string): Promise<WebhookEndpointRow[]> {
     return this.em.execute<WebhookEndpointRow[]>(
       `select id, url, events, created_at from webhook_endpoints
-        where organization_id = ? and disabled_at is null and (?::text is null or id = ?) order by created_at, id`,
+        where organization_id = ? and (?::text is null or id = ?) order by created_at, id`,
       [auth.organizationId, id ?? null, id ?? null],
     );
   }
@@ -73,11 +75,22 @@ export class WebhookEndpointService {
     return true;
   }
 
-  deliveries(auth: AuthContext, endpointId: string, first: number): Promise<WebhookDeliveryRow[]> {
+  /** Newest first, `limit` after the delivery `after` (keyset on created_at, id). */
+  deliveries(auth: AuthContext, endpointId: string, limit: number, after: string | null): Promise<WebhookDeliveryRow[]> {
     return this.em.execute<WebhookDeliveryRow[]>(
       `select id, event, status, attempts, last_status_code, last_error, created_at, delivered_at
-         from webhook_deliveries where endpoint_id = ? and organization_id = ? order by created_at desc, id desc limit ?`,
-      [endpointId, auth.organizationId, Math.min(Math.max(first, 1), 200)],
+         from webhook_deliveries d where endpoint_id = ? and organization_id = ?
+          and (?::text is null or (created_at, id) < (select created_at, id from webhook_deliveries where id = ?))
+        order by created_at desc, id desc limit ?`,
+      [endpointId, auth.organizationId, after, after, limit],
     );
+  }
+
+  async countDeliveries(auth: AuthContext, endpointId: string): Promise<number> {
+    const [row] = await this.em.execute<{ n: number }[]>(
+      'select count(*)::int as n from webhook_deliveries where endpoint_id = ? and organization_id = ?',
+      [endpointId, auth.organizationId],
+    );
+    return row!.n;
   }
 }

@@ -28,7 +28,7 @@ export async function emitMigrationEvent(
     const [job] = await new MigrationJobStore(db).findMany([jobId]);
     if (!job) return;
     const { rows: endpoints } = await db.query<{ id: string }>(
-      `select id from webhook_endpoints where organization_id = $1 and disabled_at is null and $2 = any(events)`,
+      `select id from webhook_endpoints where organization_id = $1 and $2 = any(events)`,
       [job.organizationId, event],
     );
     const payload = {

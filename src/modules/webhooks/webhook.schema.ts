@@ -1,60 +1,127 @@
 import { builder } from '../../graphql/builder.js';
 import { requireAuth, type GraphQLContext } from '../../graphql/context.js';
-import { WebhookEndpointService, type WebhookDeliveryRow, type WebhookEndpointRow } from './webhook-endpoint.service.js';
+import { pageRequest, toConnection } from '../../graphql/pagination.js';
+import { NotFoundError, ValidationError } from '../../graphql/error-types.js';
+import { DELIVERY_STATUSES, WebhookEndpointService, type WebhookDeliveryRow, type WebhookEndpointRow } from './webhook-endpoint.service.js';
+import { WEBHOOK_EVENTS } from './webhook-events.js';
 
 const service = (ctx: GraphQLContext) => new WebhookEndpointService(ctx.em, ctx.services);
 
+const WebhookEventEnum = builder.enumType('WebhookEvent', {
+  description: 'What a webhook endpoint can be told about; the payload’s `type` is the dotted name.',
+  values: {
+    migration_scan_completed: { value: 'migration.scan_completed', description: 'migration.scan_completed: a scan finished, the job is ready_for_review' },
+    migration_completed: { value: 'migration.completed', description: 'migration.completed: an import finished' },
+    migration_failed: { value: 'migration.failed', description: 'migration.failed: a scan or import failed, or was cancelled' },
+  } as const satisfies Record<string, { readonly value: (typeof WEBHOOK_EVENTS)[number]; readonly description: string }>,
+});
+
+const DeliveryStatusEnum = builder.enumType('WebhookDeliveryStatus', {
+  description: 'Where a delivery stands.',
+  values: {
+    pending: { value: 'pending', description: 'Queued or being retried' },
+    delivered: { value: 'delivered', description: 'The endpoint answered 2xx' },
+    failed: { value: 'failed', description: 'Retries exhausted' },
+  } as const satisfies Record<(typeof DELIVERY_STATUSES)[number], { readonly value: string; readonly description: string }>,
+});
+
 const WebhookDelivery = builder.objectRef<WebhookDeliveryRow>('WebhookDelivery').implement({
+  description: 'One event sent (or being sent) to an endpoint, signed per Standard Webhooks.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Also the webhook-id header: stable across retries' }),
-    event: t.exposeString('event'),
-    status: t.exposeString('status'),
+    event: t.field({ type: WebhookEventEnum, resolve: (d) => d.event }),
+    status: t.field({ type: DeliveryStatusEnum, resolve: (d) => d.status }),
     attempts: t.exposeInt('attempts'),
-    lastStatusCode: t.int({ nullable: true, resolve: (d) => d.last_status_code }),
-    lastError: t.string({ nullable: true, resolve: (d) => d.last_error }),
+    lastStatusCode: t.int({ nullable: true, description: 'The endpoint’s last HTTP status', resolve: (d) => d.last_status_code }),
+    lastError: t.string({ nullable: true, description: 'Why the last attempt failed', resolve: (d) => d.last_error }),
     createdAt: t.field({ type: 'DateTime', resolve: (d) => new Date(d.created_at) }),
     deliveredAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => (d.delivered_at ? new Date(d.delivered_at) : null) }),
   }),
 });
 
-const WebhookEndpoint = builder.objectRef<WebhookEndpointRow>('WebhookEndpoint').implement({
+const WebhookEndpoint = builder.objectRef<WebhookEndpointRow>('WebhookEndpoint');
+builder.node(WebhookEndpoint, {
+  description: 'A URL the organization’s migration events are posted to.',
+  id: { resolve: (e) => e.id },
+  loadOne: async (id, ctx) => (await service(ctx).list(requireAuth(ctx), id))[0] ?? null,
   fields: (t) => ({
-    id: t.exposeID('id'),
     url: t.exposeString('url'),
-    events: t.exposeStringList('events'),
+    events: t.field({ type: [WebhookEventEnum], resolve: (e) => e.events }),
     createdAt: t.field({ type: 'DateTime', resolve: (e) => new Date(e.created_at) }),
-    deliveries: t.field({
-      type: [WebhookDelivery],
+    deliveries: t.connection({
+      type: WebhookDelivery,
       description: 'Newest first',
-      args: { first: t.arg.int({ defaultValue: 20 }) },
-      resolve: (e, { first }, ctx) => service(ctx).deliveries(requireAuth(ctx), e.id, first ?? 20),
+      resolve: async (e, args, ctx) => {
+        const request = pageRequest(args);
+        const auth = requireAuth(ctx);
+        const [rows, total] = await Promise.all([
+          service(ctx).deliveries(auth, e.id, request.first + 1, request.afterKey),
+          service(ctx).countDeliveries(auth, e.id),
+        ]);
+        return toConnection(rows, request, (d) => d.id, total);
+      },
     }),
   }),
 });
 
-const CreatedWebhookEndpoint = builder
-  .objectRef<{ endpoint: WebhookEndpointRow; secret: string }>('CreatedWebhookEndpoint')
+const CreateWebhookEndpointPayload = builder
+  .objectRef<{ endpoint: WebhookEndpointRow; secret: string }>('CreateWebhookEndpointPayload')
   .implement({
+    description: 'The endpoint created, with its signing secret.',
     fields: (t) => ({
       endpoint: t.field({ type: WebhookEndpoint, resolve: (r) => r.endpoint }),
       secret: t.exposeString('secret', { description: 'Standard Webhooks signing secret; shown only this once' }),
     }),
   });
 
+const DeleteWebhookEndpointPayload = builder.objectRef<{ id: string }>('DeleteWebhookEndpointPayload').implement({
+  description: 'The endpoint deleted: nothing more is sent to it.',
+  fields: (t) => ({ deletedId: t.exposeID('id', { description: 'The id it had' }) }),
+});
+
+const CreateWebhookEndpointInput = builder.inputType('CreateWebhookEndpointInput', {
+  description: 'A public https (or http) URL and the events it wants.',
+  fields: (t) => ({
+    url: t.string({ required: true, description: 'Must resolve to a public address' }),
+    events: t.field({ type: [WebhookEventEnum], required: true, description: 'At least one' }),
+  }),
+});
+
+const DeleteWebhookEndpointInput = builder.inputType('DeleteWebhookEndpointInput', {
+  description: 'The endpoint to delete.',
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
 builder.queryField('webhookEndpoints', (t) =>
-  t.field({ type: [WebhookEndpoint], resolve: (_r, _a, ctx) => service(ctx).list(requireAuth(ctx)) }),
+  t.connection({
+    type: WebhookEndpoint,
+    description: 'The organization’s webhook endpoints, oldest first',
+    resolve: async (_r, args, ctx) => {
+      const request = pageRequest(args);
+      const all = await service(ctx).list(requireAuth(ctx));
+      const start = request.afterKey ? all.findIndex((e) => e.id === request.afterKey) + 1 : 0;
+      if (start === 0 && request.afterKey) throw new ValidationError('after is not a cursor of this connection', ['after']);
+      return toConnection(all.slice(start, start + request.first + 1), request, (e) => e.id, all.length);
+    },
+  }),
 );
 
 builder.mutationFields((t) => ({
   createWebhookEndpoint: t.field({
-    type: CreatedWebhookEndpoint,
-    description: 'Events: migration.scan_completed, migration.completed, migration.failed.',
-    args: { url: t.arg.string(), events: t.arg.stringList() },
-    resolve: (_r, args, ctx) => service(ctx).create(requireAuth(ctx), args),
+    type: CreateWebhookEndpointPayload,
+    description: 'Registers an endpoint; the signing secret is in the payload, and only there.',
+    args: { input: t.arg({ type: CreateWebhookEndpointInput, required: true }) },
+    errors: { types: [ValidationError], union: { name: 'CreateWebhookEndpointResult' } },
+    resolve: (_r, { input }, ctx) => service(ctx).create(requireAuth(ctx), input),
   }),
   deleteWebhookEndpoint: t.field({
-    type: 'Boolean',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, { id }, ctx) => service(ctx).remove(requireAuth(ctx), String(id)),
+    type: DeleteWebhookEndpointPayload,
+    description: 'Deletes an endpoint and its delivery log.',
+    args: { input: t.arg({ type: DeleteWebhookEndpointInput, required: true }) },
+    errors: { types: [NotFoundError], union: { name: 'DeleteWebhookEndpointResult' } },
+    resolve: async (_r, { input }, ctx) => {
+      await service(ctx).remove(requireAuth(ctx), String(input.id));
+      return { id: String(input.id) };
+    },
   }),
 }));

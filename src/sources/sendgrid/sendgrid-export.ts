@@ -7,8 +7,8 @@ import type { z } from 'zod';
 import { SourceError } from '../source-types.js';
 import { RetryBudget } from '../shared/retry-budget.js';
 import { CsvRowReader } from '../shared/csv-rows.js';
-import { describeShape } from '../shared/record-problems.js';
 import type { SendGridHttp } from './sendgrid-http.js';
+import { parseBody } from './sendgrid-pagination.js';
 import { wireExportJob, wireExportStarted } from './sendgrid-wire.js';
 
 /** How long an export may take before we give up on it. */
@@ -19,18 +19,11 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 
 export type ExportJob = z.infer<typeof wireExportJob>;
 
-/** A response body of the export API that does not fit its shape: the export cannot be followed. */
-function parseExportBody<T extends z.ZodType>(where: string, schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  throw new SourceError('unexpected_response', `SendGrid ${where} returned an unexpected shape: ${describeShape(parsed.error)}`);
-}
-
 /** Starts an export (all contacts, or one list's) and waits until its files are ready. */
 export async function runExport(http: SendGridHttp, listIds: string[] | null, signal?: AbortSignal): Promise<ExportJob> {
   const path = '/v3/marketing/contacts/exports';
   const body = listIds ? { list_ids: listIds, file_type: 'csv' } : { file_type: 'csv' };
-  const { id } = parseExportBody(`POST ${path}`, wireExportStarted, await http.post(path, body));
+  const { id } = parseBody(`POST ${path}`, wireExportStarted, await http.post(path, body));
   return waitForExport(http, id, signal);
 }
 
@@ -38,7 +31,7 @@ async function waitForExport(http: SendGridHttp, id: string, signal?: AbortSigna
   const path = `/v3/marketing/contacts/exports/${encodeURIComponent(id)}`;
   const deadline = Date.now() + EXPORT_MAX_WAIT_MS;
   for (let wait = POLL_MIN_MS; ; wait = Math.min(POLL_MAX_MS, wait * 2)) {
-    const job = parseExportBody(`GET ${path}`, wireExportJob, await http.get(path));
+    const job = parseBody(`GET ${path}`, wireExportJob, await http.get(path));
     if (job.status === 'ready') return job;
     if (job.status === 'failure') {
       throw new SourceError('unavailable', `SendGrid contact export ${id} failed: ${job.message ?? 'no reason given'}`);

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanText } from '../../errors/message-text.js';
 import { parseProviderJson } from '../shared/provider-json.js';
 import type { SourceErrorKind } from '../source-types.js';
+import { wireErrorBody } from './sendgrid-wire.js';
 import type { RetryBudget } from '../shared/retry-budget.js';
 import {
   ProviderHttpClient,
@@ -16,10 +17,6 @@ const USER_AGENT = 'migrate-service/0.1 (+sendgrid-connector)';
 
 export interface SendGridHttpOptions extends ProviderHttpOptions {
   apiKey: string;
-}
-
-interface ErrorBody {
-  errors?: { message?: string; field?: string | null }[];
 }
 
 /** SendGrid limits per endpoint: method and path template (`GET /v3/templates/{id}`). */
@@ -43,14 +40,15 @@ export class SendGridHttp extends ProviderHttpClient {
     );
   }
 
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('POST', path, {}, body);
+  /** Typed unknown: what SendGrid answered is what a wire schema makes of it. */
+  post(path: string, body: unknown): Promise<unknown> {
+    return this.request('POST', path, {}, body);
   }
 
   /** A request to an absolute URL SendGrid handed us (e.g. `_metadata.next`). */
-  getUrl<T>(url: string): Promise<T> {
+  getUrl(url: string): Promise<unknown> {
     const u = new URL(url, this.baseUrl);
-    return this.request<T>('GET', u.pathname, Object.fromEntries(u.searchParams));
+    return this.request('GET', u.pathname, Object.fromEntries(u.searchParams));
   }
 
   /** Holds the request until its bucket's reset; gives up on a retry when the reset is past the budget. */
@@ -84,8 +82,8 @@ export class SendGridHttp extends ProviderHttpClient {
   }
 
   protected readError(body: unknown): ProviderErrorText {
-    const errors = (body as ErrorBody | null)?.errors;
-    const messages = Array.isArray(errors) ? errors.map((e) => cleanText(e?.message)).filter(Boolean) : [];
+    const errors = wireErrorBody.parse(body)?.errors ?? [];
+    const messages = errors.map((e) => cleanText(e?.message)).filter(Boolean);
     return { message: messages.join('; ') };
   }
 

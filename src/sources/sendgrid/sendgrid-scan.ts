@@ -1,5 +1,5 @@
-import type { SendGridConnector, ScopedKind } from './sendgrid-connector.js';
-import { REQUIRED_SCOPES } from './sendgrid-connector.js';
+import type { SendGridConnector } from './sendgrid-connector.js';
+import { REQUIRED_SCOPES, type ScopedKind } from './sendgrid-scopes.js';
 import { wireContactCount } from './sendgrid-wire.js';
 import { scanProblems } from '../shared/record-problems.js';
 import { selectable, type ScanKind, type ScanPermission, type ScanResult } from '../../model/scan-result.js';

@@ -26,6 +26,9 @@ export const wireCustomField = z.object({ id, name: z.string().min(1), field_typ
 
 export const wireGroup = z.object({ id, name: text, description: text });
 
+/** `GET /v3/asm/groups/{id}/suppressions` lists bare addresses. */
+export const wireGroupOptOut = z.string().min(1);
+
 const version = z.object({
   active: z.union([z.number(), z.boolean()]).optional().catch(undefined),
   subject: text,
@@ -67,3 +70,12 @@ export const wireExportJob = z.object({
   contact_count: count,
   expires_at: z.string().optional().catch(undefined),
 });
+
+/**
+ * A failed response's `{errors: [{message, field}]}`, or no body at all. A message that is not
+ * text is kept as it came: the error text renders it rather than lose what SendGrid said.
+ */
+export const wireErrorBody = z
+  .object({ errors: z.array(z.object({ message: z.unknown() }).nullable().catch(null)).optional().catch(undefined) })
+  .nullable()
+  .catch(null);

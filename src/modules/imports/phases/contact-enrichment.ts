@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { PropertyValue, SourceContact, SourceContactDetails } from '../../../sources/source-types.js';
 import type { FieldMapping } from '../../../model/import-options.js';
 import type { ImportContext } from '../import-context.js';
+import { insertSuppressions, type SuppressionEntry } from '../../suppressions/suppression.repository.js';
 
 /** A property value as our field type; `undefined` when it cannot be one (reported). */
 export function coerceFieldValue(value: PropertyValue, type: FieldMapping['fieldType']): unknown {
@@ -79,24 +80,16 @@ export class ContactEnrichment {
   async writeTopicOptOuts(client: pg.PoolClient, pairs: { email: string; details: SourceContactDetails | undefined }[]) {
     if (!this.wantTopics) return;
     const groups = await this.ctx.localIds('suppression_group');
-    const emails: string[] = [];
-    const groupIds: string[] = [];
+    const entries: SuppressionEntry[] = [];
     for (const { email, details } of pairs) {
       for (const [topicId, subscription] of Object.entries(details?.groups ?? {})) {
-        const group = groups.get(topicId);
-        if (subscription === 'opt_out' && group && this.topics.has(topicId)) {
-          emails.push(email);
-          groupIds.push(group);
+        const groupId = groups.get(topicId);
+        if (subscription === 'opt_out' && groupId && this.topics.has(topicId)) {
+          entries.push({ email, reason: 'unsubscribe', groupId, sourceCreatedAt: null });
         }
       }
     }
-    if (!emails.length) return;
-    const { rowCount } = await client.query(
-      `insert into suppressions (organization_id, group_id, email, reason, source_provider)
-       select $1, g, e, 'unsubscribe', $2 from unnest($3::text[], $4::text[]) as t(e, g)
-       on conflict (organization_id, coalesce(group_id, ''), email) do nothing`,
-      [this.ctx.job.organizationId, this.ctx.job.source, emails, groupIds],
-    );
-    this.ctx.tally.imported('group_suppressions', rowCount ?? 0);
+    const { organizationId, source } = this.ctx.job;
+    this.ctx.tally.imported('group_suppressions', await insertSuppressions(client, organizationId, source, entries));
   }
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { emailProblem } from '../../../sources/shared/email.js';
 import type { SourceContact, SourceContactDetails, SourcePage } from '../../../sources/source-types.js';
 import { contactRowProblem, writeContactBatch, type ContactRow } from '../../contacts/contact-bulk-writer.js';
+import { analyzeContactTables } from '../../contacts/contact-statistics.js';
 import { readAhead } from '../read-ahead.js';
 import { SeenEmails } from '../seen-emails.js';
 import type { ImportContext } from '../import-context.js';
@@ -54,11 +55,7 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
   }
 
   if (globalPass) await importUnlistedContacts(ctx, enrichment, seen);
-  // Fresh statistics after a large load, so the browse queries are planned for the new sizes
-  // at once rather than after autovacuum comes by.
-  if ((ctx.tally.result.imported.contacts ?? 0) - insertedBefore >= ANALYZE_AFTER_ROWS) {
-    await ctx.pool.query('analyze contacts; analyze audience_members');
-  }
+  if ((ctx.tally.result.imported.contacts ?? 0) - insertedBefore >= ANALYZE_AFTER_ROWS) await analyzeContactTables(ctx.pool);
 }
 
 /** Rows a contacts phase must add before it refreshes the tables' planner statistics. */

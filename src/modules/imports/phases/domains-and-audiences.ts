@@ -1,4 +1,5 @@
-import { newId } from '../../../db/ids.js';
+import { createOrFindDomain } from '../../domains/domain.repository.js';
+import { createAudience } from '../../audiences/audience.repository.js';
 import type { ImportContext } from '../import-context.js';
 
 /** Domains by name: an existing one here is linked and reported, never duplicated. */
@@ -11,18 +12,17 @@ export async function importDomains(ctx: ImportContext): Promise<void> {
   for await (const domain of ctx.connector.domains()) {
     if (!wanted.has(domain.name)) continue;
     await ctx.commit(async (client) => {
-      const inserted = await client.query(
-        `insert into domains (id, organization_id, name, source_provider, source_status, region, dns_records)
-         values ($1, $2, $3, $4, $5, $6, $7) on conflict (organization_id, name) do nothing returning id`,
-        [newId('dom'), organizationId, domain.name, source, domain.status, domain.region, JSON.stringify(domain.records)],
-      );
-      const localId =
-        inserted.rows[0]?.id ??
-        (await client.query('select id from domains where organization_id = $1 and name = $2', [organizationId, domain.name]))
-          .rows[0].id;
-      if (inserted.rowCount) ctx.tally.imported('domains');
+      const { id, created } = await createOrFindDomain(client, {
+        organizationId,
+        name: domain.name,
+        sourceProvider: source,
+        sourceStatus: domain.status,
+        region: domain.region,
+        dnsRecords: domain.records,
+      });
+      if (created) ctx.tally.imported('domains');
       else ctx.tally.skipped('domain', 'a domain with this name already exists here', domain.name);
-      await ctx.link(client, 'domain', domain.sourceId, localId);
+      await ctx.link(client, 'domain', domain.sourceId, id);
       counter.processed++;
     });
   }
@@ -40,13 +40,11 @@ export async function importAudiences(ctx: ImportContext): Promise<void> {
       if (await ctx.linkedId(client, 'audience', list.sourceId)) {
         ctx.tally.skipped('audience', 'already imported from this source', list.sourceId);
       } else {
-        const id = newId('aud');
-        await client.query(`insert into audiences (id, organization_id, name, source_provider) values ($1, $2, $3, $4)`, [
-          id,
-          ctx.job.organizationId,
-          list.name,
-          ctx.job.source,
-        ]);
+        const id = await createAudience(client, {
+          organizationId: ctx.job.organizationId,
+          name: list.name,
+          sourceProvider: ctx.job.source,
+        });
         ctx.tally.imported('audiences');
         await ctx.link(client, 'audience', list.sourceId, id);
       }

@@ -1,4 +1,5 @@
-import { newId } from '../../../db/ids.js';
+import { createSuppressionGroup } from '../../suppression-groups/suppression-group.repository.js';
+import { insertSuppressions } from '../../suppressions/suppression.repository.js';
 import type { ImportContext } from '../import-context.js';
 import type { SourceSuppressionGroup } from '../../../sources/source-types.js';
 import { emailProblem, normalizeEmail } from '../../../sources/shared/email.js';
@@ -30,12 +31,13 @@ export async function importSuppressionGroups(ctx: ImportContext): Promise<void>
         usable = false;
         ctx.tally.error('suppression_group', 'groupExist was set but this group was never imported here', topic.name);
       } else {
-        const id = newId('grp');
-        await client.query(
-          `insert into suppression_groups (id, organization_id, name, description, source_provider, members_note)
-           values ($1, $2, $3, $4, $5, $6)`,
-          [id, ctx.job.organizationId, topic.name, topic.description, ctx.job.source, membersNote],
-        );
+        const id = await createSuppressionGroup(client, {
+          organizationId: ctx.job.organizationId,
+          name: topic.name,
+          description: topic.description,
+          sourceProvider: ctx.job.source,
+          membersNote,
+        });
         ctx.tally.imported('suppression_groups');
         await ctx.link(client, 'suppression_group', topic.sourceId, id);
       }
@@ -55,13 +57,8 @@ async function importGroupMembers(ctx: ImportContext, topic: SourceSuppressionGr
         if (problem) ctx.tally.error('group_suppression', problem, e);
         return !problem;
       });
-      const { rowCount } = await client.query(
-        `insert into suppressions (organization_id, group_id, email, reason, source_provider)
-         select $1, $2, e, 'unsubscribe', $3 from unnest($4::text[]) as e
-         on conflict (organization_id, coalesce(group_id, ''), email) do nothing`,
-        [ctx.job.organizationId, groupId, ctx.job.source, valid],
-      );
-      ctx.tally.imported('group_suppressions', rowCount ?? 0);
+      const entries = valid.map((email) => ({ email, reason: 'unsubscribe' as const, groupId, sourceCreatedAt: null }));
+      ctx.tally.imported('group_suppressions', await insertSuppressions(client, ctx.job.organizationId, ctx.job.source, entries));
     });
   }
 }

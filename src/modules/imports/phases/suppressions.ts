@@ -1,5 +1,6 @@
 import { emailProblem } from '../../../sources/shared/email.js';
 import type { ImportContext } from '../import-context.js';
+import { insertSuppressions, suppressUnsubscribedContacts } from '../../suppressions/suppression.repository.js';
 
 /**
  * Global suppressions: every contact unsubscribed here (so nothing opted out at the source can
@@ -21,13 +22,8 @@ export async function importSuppressions(ctx: ImportContext): Promise<void> {
           if (problem) ctx.tally.error('suppression', problem, s.email);
           return !problem;
         });
-        const { rowCount } = await client.query(
-          `insert into suppressions (organization_id, email, reason, source_provider, source_created_at)
-           select $1, e, r, $2, d from unnest($3::text[], $4::text[], $5::timestamptz[]) as t(e, r, d)
-           on conflict (organization_id, coalesce(group_id, ''), email) do nothing`,
-          [organizationId, source, rows.map((s) => s.email), rows.map((s) => s.reason), rows.map((s) => s.createdAt)],
-        );
-        ctx.tally.imported('suppressions', rowCount ?? 0);
+        const entries = rows.map((s) => ({ email: s.email, reason: s.reason, groupId: null, sourceCreatedAt: s.createdAt }));
+        ctx.tally.imported('suppressions', await insertSuppressions(client, organizationId, source, entries));
         counter.processed += page.items.length;
         mark.after = page.nextCursor;
         mark.done = page.nextCursor === null;
@@ -36,12 +32,6 @@ export async function importSuppressions(ctx: ImportContext): Promise<void> {
     if (!mark.done) await ctx.commit(async () => void (mark.done = true));
   }
   await ctx.commit(async (client) => {
-    const { rowCount } = await client.query(
-      `insert into suppressions (organization_id, email, reason, source_provider)
-       select organization_id, email, 'unsubscribe', $2 from contacts where organization_id = $1 and unsubscribed
-       on conflict (organization_id, coalesce(group_id, ''), email) do nothing`,
-      [organizationId, source],
-    );
-    ctx.tally.imported('unsubscribe_suppressions', rowCount ?? 0);
+    ctx.tally.imported('unsubscribe_suppressions', await suppressUnsubscribedContacts(client, organizationId, source));
   });
 }

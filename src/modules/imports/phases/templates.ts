@@ -1,9 +1,10 @@
 import type pg from 'pg';
-import { newId } from '../../../db/ids.js';
 import type { SourceTemplate } from '../../../sources/source-types.js';
 import { reviewTemplate, type ReviewReason } from '../../templates/template-review.js';
 import type { ImportContext } from '../import-context.js';
 import { mediaPath, storeMedia } from '../../media/media-store.js';
+import { recordJobMedia } from '../../media/media.repository.js';
+import { insertTemplate, updateTemplateContent } from '../../templates/template.repository.js';
 
 /** Why a template needs a look even when it parses cleanly. */
 function versionReason(t: SourceTemplate): ReviewReason[] {
@@ -44,12 +45,7 @@ async function rehostImages(ctx: ImportContext, html: string): Promise<{ html: s
 
 /** Counts the job's re-hosted images once each, in the transaction of the template that uses them. */
 async function countImages(ctx: ImportContext, client: pg.PoolClient, images: string[]): Promise<void> {
-  if (!images.length) return;
-  const { rowCount } = await client.query(
-    'insert into import_media (job_id, sha256) select $1, unnest($2::text[]) on conflict do nothing',
-    [ctx.job.id, images],
-  );
-  ctx.tally.imported('images', rowCount ?? 0);
+  ctx.tally.imported('images', await recordJobMedia(client, ctx.job.id, images));
 }
 
 /**
@@ -83,25 +79,35 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
       let id = linked;
       let action: 'created' | 'updated' | 'unchanged' | 'skipped';
       if (!linked) {
-        id = newId('tpl');
-        await client.query(
-          `insert into templates (id, organization_id, name, alias, subject, from_address, reply_to, html, text_body,
-                                  variables, status, needs_review, review_reasons, source_provider)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-          [id, ctx.job.organizationId, t.name, t.alias, t.subject, t.from, JSON.stringify(t.replyTo), html, t.text,
-            JSON.stringify(variables), t.status, needsReview, JSON.stringify(reasons), ctx.job.source],
-        );
+        id = await insertTemplate(client, {
+          organizationId: ctx.job.organizationId,
+          name: t.name,
+          alias: t.alias,
+          subject: t.subject,
+          fromAddress: t.from,
+          replyTo: t.replyTo,
+          html,
+          textBody: t.text,
+          variables,
+          status: t.status,
+          needsReview,
+          reviewReasons: reasons,
+          sourceProvider: ctx.job.source,
+        });
         await ctx.link(client, 'template', t.sourceId, id);
         ctx.tally.imported('templates');
         action = 'created';
       } else if (ctx.options.overwriteTemplates) {
-        const updated = await client.query(
-          `update templates set subject = $3, html = $4, needs_review = $5, review_reasons = $6, updated_at = now()
-            where id = $1 and organization_id = $2 and (subject is distinct from $3 or html is distinct from $4)`,
-          [linked, ctx.job.organizationId, t.subject, html, needsReview, JSON.stringify(reasons)],
-        );
-        action = updated.rowCount ? 'updated' : 'unchanged';
-        if (updated.rowCount) ctx.tally.imported('templates_updated');
+        const updated = await updateTemplateContent(client, {
+          id: linked,
+          organizationId: ctx.job.organizationId,
+          subject: t.subject,
+          html,
+          needsReview,
+          reviewReasons: reasons,
+        });
+        action = updated ? 'updated' : 'unchanged';
+        if (updated) ctx.tally.imported('templates_updated');
       } else {
         action = 'skipped';
         ctx.tally.skipped('template', 'already imported from this source (overwrite not requested)', t.name);

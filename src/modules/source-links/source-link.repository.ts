@@ -1,0 +1,45 @@
+import type { KnownSource } from '../source-catalog/source-catalog.js';
+import type { RecordKind } from '../../model/record-kinds.js';
+import type { Queryable } from '../migrations/migration-job.store.js';
+
+/** Whose links these are: a source id is only unique within one organization and provider. */
+export interface SourceLinkScope {
+  organizationId: string;
+  provider: KnownSource;
+}
+
+/**
+ * Records that a source record became a local one. The first link wins, so an import that runs
+ * again (or resumes) finds the record it made before rather than making another.
+ */
+export async function link(
+  db: Queryable,
+  scope: SourceLinkScope,
+  kind: RecordKind,
+  sourceId: string,
+  localId: string,
+  migrationJobId: string,
+): Promise<void> {
+  await db.query(
+    `insert into source_links (organization_id, provider, kind, source_id, local_id, migration_job_id)
+       values ($1, $2, $3, $4, $5, $6) on conflict (organization_id, provider, kind, source_id) do nothing`,
+    [scope.organizationId, scope.provider, kind, sourceId, localId, migrationJobId],
+  );
+}
+
+export async function linkedId(db: Queryable, scope: SourceLinkScope, kind: RecordKind, sourceId: string): Promise<string | null> {
+  const { rows } = await db.query<{ local_id: string }>(
+    `select local_id from source_links where organization_id = $1 and provider = $2 and kind = $3 and source_id = $4`,
+    [scope.organizationId, scope.provider, kind, sourceId],
+  );
+  return rows[0]?.local_id ?? null;
+}
+
+/** Source id → local id for every record of one kind. */
+export async function localIds(db: Queryable, scope: SourceLinkScope, kind: RecordKind): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ source_id: string; local_id: string }>(
+    `select source_id, local_id from source_links where organization_id = $1 and provider = $2 and kind = $3`,
+    [scope.organizationId, scope.provider, kind],
+  );
+  return new Map(rows.map((r) => [r.source_id, r.local_id]));
+}
