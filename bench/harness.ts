@@ -134,9 +134,9 @@ export interface RunningService {
 /** The real service against one database: API in this process, worker as its own process. */
 export async function startService(dbUrl: string, orm: MikroORM, settings: Record<string, string>): Promise<RunningService> {
   const kek = randomBytes(32).toString('base64');
-  const env = parseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: String(await freePort()), DATABASE_URL: dbUrl, MIGRATE_KEK: kek, RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_KEY: '0', ...settings });
+  const env = parseEnv({ NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test', LOG_LEVEL: 'silent', PORT: String(await freePort()), DATABASE_URL: dbUrl, MIGRATE_KEK: kek, RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_KEY: '0', ...settings });
   const logger = createLogger('silent', 'bench');
-  const worker = startProcess('workers/main.ts', { DATABASE_URL: dbUrl, MIGRATE_KEK: kek, LOG_LEVEL: 'info', NODE_ENV: 'production', NODE_OPTIONS: [...WORKER_NODE_FLAGS, ...profileFlags()].join(' '), ...settings });
+  const worker = startProcess('workers/main.ts', { DATABASE_URL: dbUrl, MIGRATE_KEK: kek, LOG_LEVEL: 'info', NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test', NODE_OPTIONS: [...WORKER_NODE_FLAGS, ...profileFlags()].join(' '), ...settings });
   await worker.waitFor(/worker ready|"level":(50|60)/, 60_000);
   const services = await createAppServices({ ...env, DATABASE_URL: dbUrl }, orm, logger);
   const server: RunningServer = await startServer(services);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { env } from './config/env.js';
+import { env, publicBaseUrl } from './config/env.js';
 import { superviseServiceProcesses } from './process/supervisor.js';
 import { createLogger } from './logger.js';
 import { resolveDatabase } from './db/database.js';
@@ -32,7 +32,7 @@ async function main() {
   superviseServiceProcesses(overrides, logger, () => db.stop());
 
   if (first) {
-    const base = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+    const base = publicBaseUrl(config);
     process.stdout.write(
       [
         '',

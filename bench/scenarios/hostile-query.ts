@@ -36,7 +36,7 @@ export const hostileQueryScenario: Scenario = {
   async run(ctx) {
     const db = await ctx.database();
     const api = startProcess('src/api.ts', {
-      DATABASE_URL: db.url, MIGRATE_KEK: randomBytes(32).toString('base64'), PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'production',
+      DATABASE_URL: db.url, MIGRATE_KEK: randomBytes(32).toString('base64'), PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test',
       RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_KEY: '0',
     });
     try {

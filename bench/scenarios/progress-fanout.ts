@@ -27,7 +27,7 @@ export const progressFanoutScenario: Scenario = {
     const db = await ctx.database();
     const port = await freePort();
     const kek = randomBytes(32).toString('base64');
-    const api = startProcess('src/api.ts', { DATABASE_URL: db.url, MIGRATE_KEK: kek, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production',
+    const api = startProcess('src/api.ts', { DATABASE_URL: db.url, MIGRATE_KEK: kek, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test',
       // A thousand clients on one loopback address: the per-address limit is not what is measured.
       RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_KEY: '0' });
     try {

@@ -18,7 +18,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  /** Public base URL used in printed examples; defaults to http://HOST:PORT. */
+  /**
+   * The API's public base URL. Template images re-hosted by an import are stored in the
+   * template HTML as <PUBLIC_URL>/media/<sha256>, so mail clients must reach it; required in
+   * production (defaults to http://HOST:PORT elsewhere). Also used in printed examples.
+   */
   PUBLIC_URL: z.url().optional(),
 
   DATABASE_URL: z
@@ -90,6 +94,17 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+const CheckedEnvSchema = EnvSchema.superRefine((e, ctx) => {
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+    ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required in production: re-hosted template images link to it' });
+  }
+});
+
+/** Where the API is reached from outside: re-hosted media links and printed examples use it. */
+export function publicBaseUrl(e: Pick<Env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  return (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -103,7 +118,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
   );
-  const result = EnvSchema.safeParse(cleaned);
+  const result = CheckedEnvSchema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),

@@ -27,25 +27,34 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID,
     decodeGlobalID,
     nodeTypeOptions: { description: 'Anything with an id: fetch it again with `node(id:)`.' },
+    idFieldOptions: { description: 'Its id (as REST shows it, e.g. `mig_…`): `node(id:)` takes it' },
     pageInfoTypeOptions: { description: 'Where a page of a connection stands; pass `endCursor` as `after` for the next page.' },
-    nodeQueryOptions: { description: 'One object by id, of the caller’s organization; null when there is none.', authScopes: { readOnly: true } },
-    nodesQueryOptions: { description: 'Objects by id, in the order asked; null for each that is not found.', authScopes: { readOnly: true } },
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    nodeQueryOptions: {
+      description: 'One object by id, of the caller’s organization; null when there is none.',
+      authScopes: { readOnly: true },
+      args: { id: { description: 'An id this API gave out' } },
+    },
+    nodesQueryOptions: {
+      description: 'Objects by id, in the order asked; null for each that is not found.',
+      authScopes: { readOnly: true },
+      args: { ids: { description: 'Ids this API gave out' } },
+    },
+    edgesFieldOptions: { nullable: false, description: 'The page, each node with its cursor' },
+    nodeFieldOptions: { nullable: false, description: 'The object at this place of the list' },
     nodesOnConnection: { description: 'The nodes of the page, without their cursors' },
-    defaultConnectionTypeOptions: {},
-    defaultEdgeTypeOptions: {},
+    defaultConnectionTypeOptions: { description: 'One page of a list: at most `first` nodes after the cursor `after`.' },
+    defaultEdgeTypeOptions: { description: 'A node of a page and the cursor after it.' },
     defaultPayloadTypeOptions: {},
     defaultMutationInputTypeOptions: {},
     mutationInputArgOptions: {},
     clientMutationIdInputOptions: {},
     clientMutationIdFieldOptions: {},
     cursorFieldOptions: { description: 'Opaque: pass it as `after` to continue after this edge' },
-    pageInfoFieldOptions: {},
-    hasNextPageFieldOptions: {},
-    hasPreviousPageFieldOptions: {},
-    startCursorFieldOptions: {},
-    endCursorFieldOptions: {},
+    pageInfoFieldOptions: { description: 'Where this page stands' },
+    hasNextPageFieldOptions: { description: 'Whether more nodes follow this page' },
+    hasPreviousPageFieldOptions: { description: 'Whether this page started after a cursor' },
+    startCursorFieldOptions: { description: 'The cursor of the first node of the page' },
+    endCursorFieldOptions: { description: 'The cursor of the last node: pass it as `after` for the next page' },
     beforeArgOptions: { description: 'Not supported: pages go forward only (an error if given)' },
     afterArgOptions: { description: 'The `endCursor` of the previous page' },
     firstArgOptions: { description: `Page size, 1–${500}; default 50` },
@@ -53,7 +62,7 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     directResult: true,
-    defaultUnionOptions: {},
+    defaultUnionOptions: { description: 'The payload of the mutation, or the expected failure that kept it from changing anything.' },
     defaultResultOptions: {},
   },
   scopeAuth: {
@@ -97,5 +106,5 @@ export function toIsoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-builder.queryType({ authScopes: { readOnly: true } });
-builder.mutationType({ authScopes: { fullAccess: true } });
+builder.queryType({ authScopes: { readOnly: true }, description: 'Reads; any key of the organization (read_only or full_access).' });
+builder.mutationType({ authScopes: { fullAccess: true }, description: 'Changes; a full_access key. Expected failures are typed members of each result.' });

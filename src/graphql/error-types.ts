@@ -18,7 +18,7 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
 export const UserErrorInterface = builder.interfaceRef<AppError>('UserError').implement({
   description: 'An expected failure of a mutation: nothing was changed.',
   fields: (t) => ({
-    code: t.field({ type: ErrorCodeEnum, resolve: (e) => e.code }),
+    code: t.field({ type: ErrorCodeEnum, description: 'The code; REST answers it with its HTTP status', resolve: (e) => e.code }),
     message: t.exposeString('message', { description: 'For people; never holds a secret' }),
   }),
 });

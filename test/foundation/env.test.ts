@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '../../src/config/env.js';
+import { ConfigError, parseEnv, publicBaseUrl } from '../../src/config/env.js';
 
 describe('configuration', () => {
   it('applies defaults', () => {
@@ -18,5 +18,11 @@ describe('configuration', () => {
       const problems = (err as ConfigError).problems.join('\n');
       for (const name of ['PORT', 'DATABASE_URL', 'MIGRATE_KEK', 'LOG_LEVEL']) expect(problems).toContain(name);
     }
+  });
+
+  it('requires PUBLIC_URL in production, where stored template HTML links to it', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: is required in production/);
+    expect(publicBaseUrl(parseEnv({ NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.com/' }))).toBe('https://api.example.com');
+    expect(publicBaseUrl(parseEnv({ HOST: '0.0.0.0', PORT: '8080' }))).toBe('http://127.0.0.1:8080');
   });
 });

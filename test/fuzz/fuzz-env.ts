@@ -208,6 +208,7 @@ export async function startFuzzEnv(options: FuzzEnvOptions): Promise<FuzzEnv> {
       DATABASE_POOL_MAX: '5',
       MIGRATE_KEK: kek,
       NODE_ENV: 'production',
+      PUBLIC_URL: 'https://api.example.test',
       LOG_LEVEL: 'debug',
       HOST: '127.0.0.1',
       PORT: '0',

@@ -10,7 +10,7 @@ import { collect, wsClient } from '../support/ws-client.js';
 const env = useMigrationEnv({
   account: { seed: 7, age: 'new', contacts: 5, lists: 1 },
   worker: false,
-  settings: { NODE_ENV: 'production', MAX_BODY_BYTES: '65536' },
+  settings: { NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test', MAX_BODY_BYTES: '65536' },
 });
 
 const gql = (key: string | null, query: string, variables?: unknown) => postGraphQLText(env.api.url, key, query, variables);

@@ -12,7 +12,7 @@ let key: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  api = await startTestApi(db, { NODE_ENV: 'production' });
+  api = await startTestApi(db, { NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test' });
   ({ key } = await createOrgWithKey(db, 'read_only'));
 });
 afterAll(async () => {

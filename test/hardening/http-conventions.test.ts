@@ -11,7 +11,7 @@ const processes: ManagedProcess[] = [];
 /** A real API process on a port it picked itself; the URL comes from its own log line. */
 async function startApi(settings: Record<string, string> = {}): Promise<{ url: string; proc: ManagedProcess }> {
   const proc = startProcess('src/api.ts', {
-    DATABASE_URL: db.url, MIGRATE_KEK: TEST_KEK, PORT: '0', LOG_LEVEL: 'debug', NODE_ENV: 'production', ...settings,
+    DATABASE_URL: db.url, MIGRATE_KEK: TEST_KEK, PORT: '0', LOG_LEVEL: 'debug', NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test', ...settings,
   });
   processes.push(proc);
   const line = await proc.waitFor(/API listening/);

@@ -10,7 +10,7 @@ import { SourceError } from '../../src/sources/source-types.js';
 const env = useMigrationEnv({
   account: { seed: 11, age: 'new', contacts: 5, lists: 1 },
   worker: false,
-  settings: { NODE_ENV: 'production' },
+  settings: { NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test' },
 });
 
 const gql = (key: string | null, query: string, variables?: unknown) => postGraphQLText(env.api.url, key, query, variables);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { scanResultSchema } from '../../src/model/scan-result.js';
+import { importResultSchema } from '../../src/model/import-result.js';
 import { startTestApi, graphql, payloadOf, type TestApi } from '../support/test-api.js';
 import { startTestWorker, eventually } from '../support/test-worker.js';
 import { createOrgWithKey } from '../support/factories.js';
@@ -53,6 +55,10 @@ async function migrate(em: ResendEmulator, key: string, options: Record<string, 
   expect(approved.status, JSON.stringify(approved.body)).toBe(200);
   const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => ['completed', 'failed'].includes(r.body.status), 90_000);
   expect(done.body.status, done.body.error_message).toBe('completed');
+  // Stored in the one typed shape every source shares, nothing more and nothing less.
+  const [stored] = await db.query<{ scan_result: unknown; import_result: unknown }>('select scan_result, import_result from migration_jobs where id = $1', [id]);
+  expect(scanResultSchema.parse(stored!.scan_result)).toEqual(stored!.scan_result);
+  expect(importResultSchema.parse(stored!.import_result)).toEqual(stored!.import_result);
   return { id, scan: scanned.body.scan_result, result: done.body.import_result };
 }
 

@@ -1,6 +1,7 @@
 import type { JobHandler, WorkerServices } from '../worker-runtime.js';
 import { watchForCancellation, withJobLock } from '../../src/modules/imports/job-state.js';
 import { MigrationJobStore } from '../../src/modules/migrations/migration-job.store.js';
+import { publicBaseUrl } from '../../src/config/env.js';
 import { ImportInterrupted, ImportRunner, type ImportJobState } from '../../src/modules/imports/import-runner.js';
 import { createConnector } from '../../src/sources/connector-factory.js';
 import { describeFailure } from './failure-message.js';
@@ -49,7 +50,7 @@ async function runImport(
   try {
     credential = await sealer.unseal(job.sealedCredential, { organizationId, ownerId: jobId });
     const connector = createConnector(job.source, credential, env, controller.signal);
-    const mediaBaseUrl = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
+    const mediaBaseUrl = publicBaseUrl(env);
     runner = new ImportRunner(pool, { ...job, importOptions: job.importOptions, mediaBaseUrl }, connector);
     const result = await runner.run();
     const done = await store.transition(job, { from: ['importing'], run: job.run }, {

@@ -48,6 +48,7 @@ export type ApproveMigrationInput = {
 export type CustomFieldMappingInput = {
   /** The custom field here: a letter, then letters, digits or _ (at most 50) */
   fieldName: string;
+  /** Its type here */
   fieldType: CustomFieldType;
   /** The property’s id in the scan result */
   sourceFieldId?: string | null | undefined;
@@ -243,6 +244,7 @@ export type SourceProvider =
 export type StartMigrationInput = {
   /** An API key of the source account; validated with the provider at once, then sealed */
   credential: string;
+  /** The provider */
   source: SourceProvider;
 };
 

@@ -19,10 +19,10 @@ builder.node(ApiKeyRef, {
   id: { resolve: (k) => k.id },
   loadOne: async (id, ctx) => (await listApiKeys(ctx.em, requireAuth(ctx).organizationId)).find((k) => k.id === id) ?? null,
   fields: (t) => ({
-    name: t.exposeString('name', { nullable: true }),
-    scope: t.field({ type: ApiKeyScopeEnum, resolve: (k) => k.scope }),
+    name: t.exposeString('name', { nullable: true, description: 'For people' }),
+    scope: t.field({ type: ApiKeyScopeEnum, description: 'What it may do', resolve: (k) => k.scope }),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'Set once revoked: the key no longer works, open sockets close' }),
   }),
 });
@@ -30,27 +30,27 @@ builder.node(ApiKeyRef, {
 const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKey; secret: string }>('CreateApiKeyPayload').implement({
   description: 'The key created, with its secret.',
   fields: (t) => ({
-    apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }),
+    apiKey: t.field({ type: ApiKeyRef, description: 'The key', resolve: (r) => r.apiKey }),
     secret: t.exposeString('secret', { description: 'The key itself; shown only this once' }),
   }),
 });
 
 const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('RevokeApiKeyPayload').implement({
   description: 'The key, revoked.',
-  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (r) => r.apiKey }) }),
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, description: 'The key, with revokedAt set', resolve: (r) => r.apiKey }) }),
 });
 
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   description: 'A new key of the caller’s organization.',
   fields: (t) => ({
-    scope: t.field({ type: ApiKeyScopeEnum, required: true }),
+    scope: t.field({ type: ApiKeyScopeEnum, required: true, description: 'What it may do' }),
     name: t.string({ description: 'For people, at most 100 characters', validate: { maxLength: 100 } }),
   }),
 });
 
 const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
   description: 'The key to revoke.',
-  fields: (t) => ({ id: t.id({ required: true }) }),
+  fields: (t) => ({ id: t.id({ required: true, description: 'The key’s id (`key_…`)' }) }),
 });
 
 builder.queryField('apiKeys', (t) =>
@@ -71,7 +71,7 @@ builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreateApiKeyPayload,
     description: 'Creates a key; its secret is in the payload, and only there.',
-    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The key to create' }) },
     errors: { types: [ValidationError], union: { name: 'CreateApiKeyResult' } },
     resolve: async (_root, { input }, ctx) => {
       const { apiKey, plaintext } = await createApiKey(ctx.em, { organizationId: requireAuth(ctx).organizationId, scope: input.scope, name: input.name ?? null });
@@ -81,7 +81,7 @@ builder.mutationFields((t) => ({
   revokeApiKey: t.field({
     type: RevokeApiKeyPayload,
     description: 'Revokes a key at once, on every API process: its open sockets close with 4403.',
-    args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
+    args: { input: t.arg({ type: RevokeApiKeyInput, required: true, description: 'The key to revoke' }) },
     errors: { types: [NotFoundError], union: { name: 'RevokeApiKeyResult' } },
     resolve: async (_root, { input }, ctx) => ({ apiKey: await revokeApiKey(ctx.em, String(input.id), requireAuth(ctx).organizationId) }),
   }),

@@ -101,8 +101,8 @@ const ScanAudience = builder.objectRef<ScanResult['audiences'][number]>('ScanAud
   description: 'An audience, segment or list at the source.',
   fields: (t) => ({
     id: t.exposeString('id', { description: 'The source’s id; what `approveMigration` selects by' }),
-    name: t.exposeString('name'),
-    kind: t.field({ type: ListKindEnum, resolve: (a) => a.kind }),
+    name: t.exposeString('name', { description: 'Its name at the source (the audience here gets it)' }),
+    kind: t.field({ type: ListKindEnum, description: 'What the source calls it', resolve: (a) => a.kind }),
     contactCount: t.exposeInt('contactCount', { description: 'Members counted by the scan (or reported by the source)' }),
     unsubscribedCount: t.exposeInt('unsubscribedCount', { nullable: true, description: 'Members unsubscribed from it; null when the source does not say' }),
   }),
@@ -133,8 +133,8 @@ const ScanSuppressionGroup = builder.objectRef<ScanResult['suppressionGroups'][n
   description: 'A Resend topic or SendGrid unsubscribe group: becomes a suppression group here, with who opted out.',
   fields: (t) => ({
     id: t.exposeString('id', { description: 'The source’s id; what `approveMigration` selects by' }),
-    name: t.exposeString('name'),
-    defaultSubscription: t.field({ type: SubscriptionDefaultEnum, nullable: true, resolve: (g) => g.defaultSubscription }),
+    name: t.exposeString('name', { description: 'Its name at the source' }),
+    defaultSubscription: t.field({ type: SubscriptionDefaultEnum, nullable: true, description: 'Null when the source does not say', resolve: (g) => g.defaultSubscription }),
   }),
 });
 
@@ -143,7 +143,7 @@ const ScanTemplate = builder.objectRef<ScanResult['templates'][number]>('ScanTem
   description: 'A template at the source.',
   fields: (t) => ({
     id: t.exposeString('id', { description: 'The source’s id; what `approveMigration` selects by' }),
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { description: 'Its name at the source' }),
     status: t.exposeString('status', { nullable: true, description: 'Publication status at the source, as it names it' }),
     alias: t.exposeString('alias', { nullable: true, description: 'The source’s alias of the template' }),
   }),
@@ -153,7 +153,7 @@ const OriginCount = builder.objectRef<{ origin: string; count: number }>('Suppre
   description: 'Suppressed addresses of one origin.',
   fields: (t) => ({
     origin: t.exposeString('origin', { description: 'As the source names it: bounce, complaint, unsubscribe, block, ...' }),
-    count: t.exposeInt('count'),
+    count: t.exposeInt('count', { description: 'Addresses of this origin' }),
   }),
 });
 
@@ -161,7 +161,7 @@ const ScanSuppressions = builder.objectRef<ScanResult['suppressions']>('ScanSupp
   description: 'The account’s suppression list.',
   fields: (t) => ({
     total: t.exposeInt('total', { description: 'Addresses on it' }),
-    byOrigin: t.field({ type: [OriginCount], resolve: (s) => s.byOrigin }),
+    byOrigin: t.field({ type: [OriginCount], description: 'How many of each origin', resolve: (s) => s.byOrigin }),
   }),
 });
 
@@ -170,7 +170,7 @@ const ScanPermission = builder.objectRef<NonNullable<ScanResult['permissions']>[
   fields: (t) => ({
     resource: t.exposeString('resource', { description: 'The source’s name of the resource' }),
     kinds: t.field({ type: [ScanKindEnum], description: 'The kinds it holds', resolve: (p) => p.kinds }),
-    allowed: t.exposeBoolean('allowed'),
+    allowed: t.exposeBoolean('allowed', { description: 'Whether the credential may read it (its kinds are imported)' }),
     missingScopes: t.exposeStringList('missingScopes', { description: 'Scopes to add to the key (then rescan) to include it' }),
   }),
 });
@@ -178,8 +178,8 @@ const ScanPermission = builder.objectRef<NonNullable<ScanResult['permissions']>[
 const KindEstimate = builder.objectRef<ScanResult['estimate']['kinds'][number]>('KindEstimate').implement({
   description: 'Requests an import of one kind needs, and how long they take at the rate limit.',
   fields: (t) => ({
-    kind: t.field({ type: ScanKindEnum, resolve: (k) => k.kind }),
-    requests: t.exposeInt('requests'),
+    kind: t.field({ type: ScanKindEnum, resolve: (k) => k.kind, description: 'The kind' }),
+    requests: t.exposeInt('requests', { description: 'Requests to the source an import of it makes' }),
     seconds: t.exposeInt('seconds', { nullable: true, description: 'Null when the source publishes no rate limit' }),
   }),
 });
@@ -187,7 +187,7 @@ const KindEstimate = builder.objectRef<ScanResult['estimate']['kinds'][number]>(
 const EstimateTotal = builder.objectRef<ScanResult['estimate']['total']>('EstimateTotal').implement({
   description: 'Requests of the whole import.',
   fields: (t) => ({
-    requests: t.exposeInt('requests'),
+    requests: t.exposeInt('requests', { description: 'Requests to the source in all' }),
     seconds: t.exposeInt('seconds', { nullable: true, description: 'Null when the source publishes no rate limit' }),
   }),
 });
@@ -196,47 +196,47 @@ const ScanEstimate = builder.objectRef<ScanResult['estimate']>('ScanEstimate').i
   description: 'What an import of everything costs at the source: its requests share your rate limit with your own traffic.',
   fields: (t) => ({
     rateLimit: t.exposeFloat('rateLimit', { nullable: true, description: 'Requests per second the source allows this credential' }),
-    kinds: t.field({ type: [KindEstimate], resolve: (e) => e.kinds }),
-    total: t.field({ type: EstimateTotal, resolve: (e) => e.total }),
+    kinds: t.field({ type: [KindEstimate], description: 'Per kind', resolve: (e) => e.kinds }),
+    total: t.field({ type: EstimateTotal, description: 'For everything', resolve: (e) => e.total }),
   }),
 });
 
 const ScanError = builder.objectRef<ScanResult['errors'][number]>('ScanError').implement({
   description: 'A kind the scan could not read, or a record it could not read.',
   fields: (t) => ({
-    resource: t.exposeString('resource'),
-    message: t.exposeString('message'),
+    resource: t.exposeString('resource', { description: 'What could not be read (a kind, or a record’s kind)' }),
+    message: t.exposeString('message', { description: 'Why, and what to do about it' }),
   }),
 });
 
 export const ScanResultRef = builder.objectRef<ScanResult>('ScanResult').implement({
   description: 'What the scan found: the same shape for every source.',
   fields: (t) => ({
-    domains: t.field({ type: [ScanDomain], resolve: (s) => s.domains }),
-    audiences: t.field({ type: [ScanAudience], resolve: (s) => s.audiences }),
-    contacts: t.field({ type: ScanContacts, resolve: (s) => s.contacts }),
-    customFields: t.field({ type: [ScanCustomField], resolve: (s) => s.customFields }),
-    suppressionGroups: t.field({ type: [ScanSuppressionGroup], resolve: (s) => s.suppressionGroups }),
-    templates: t.field({ type: [ScanTemplate], resolve: (s) => s.templates }),
-    suppressions: t.field({ type: ScanSuppressions, resolve: (s) => s.suppressions }),
+    domains: t.field({ type: [ScanDomain], description: 'Sending domains (empty where the source’s do not carry over)', resolve: (s) => s.domains }),
+    audiences: t.field({ type: [ScanAudience], description: 'Audiences, segments and lists', resolve: (s) => s.audiences }),
+    contacts: t.field({ type: ScanContacts, description: 'The contacts, counted', resolve: (s) => s.contacts }),
+    customFields: t.field({ type: [ScanCustomField], description: 'Contact properties (custom fields here)', resolve: (s) => s.customFields }),
+    suppressionGroups: t.field({ type: [ScanSuppressionGroup], description: 'Topics / unsubscribe groups (suppression groups here)', resolve: (s) => s.suppressionGroups }),
+    templates: t.field({ type: [ScanTemplate], description: 'Templates', resolve: (s) => s.templates }),
+    suppressions: t.field({ type: ScanSuppressions, description: 'The suppression list', resolve: (s) => s.suppressions }),
     permissions: t.field({
       type: [ScanPermission],
       nullable: true,
       description: 'Per resource, what the credential may read; null when the source’s credentials are all-or-nothing',
       resolve: (s) => s.permissions,
     }),
-    estimate: t.field({ type: ScanEstimate, resolve: (s) => s.estimate }),
-    errors: t.field({ type: [ScanError], resolve: (s) => s.errors }),
+    estimate: t.field({ type: ScanEstimate, description: 'What an import costs at the source', resolve: (s) => s.estimate }),
+    errors: t.field({ type: [ScanError], description: 'What could not be read; the rest of the scan stands', resolve: (s) => s.errors }),
   }),
 });
 
 const FieldMappingRef = builder.objectRef<FieldMapping>('FieldMapping').implement({
   description: 'A source contact property mapped onto a custom field here.',
   fields: (t) => ({
-    sourceFieldId: t.exposeString('sourceFieldId'),
+    sourceFieldId: t.exposeString('sourceFieldId', { description: 'The property’s id at the source' }),
     sourceKey: t.exposeString('sourceKey', { description: 'Its name at the source' }),
     fieldName: t.exposeString('fieldName', { description: 'The custom field it fills here' }),
-    fieldType: t.field({ type: CustomFieldTypeEnum, resolve: (m) => m.fieldType }),
+    fieldType: t.field({ type: CustomFieldTypeEnum, description: 'Its type here', resolve: (m) => m.fieldType }),
   }),
 });
 
@@ -248,7 +248,7 @@ export const ImportOptionsRef = builder.objectRef<ImportOptions>('ImportOptions'
     contacts: t.exposeBoolean('contacts', { description: 'Whether their contacts come along' }),
     templates: t.exposeStringList('templates', { description: 'Source template ids' }),
     suppressionGroups: t.exposeStringList('suppressionGroups', { description: 'Source topic / unsubscribe group ids' }),
-    customFields: t.field({ type: [FieldMappingRef], resolve: (o) => o.customFields }),
+    customFields: t.field({ type: [FieldMappingRef], description: 'Properties and the custom fields they fill', resolve: (o) => o.customFields }),
     suppressions: t.exposeBoolean('suppressions', { description: 'Whether the suppression list comes along' }),
     overwriteTemplates: t.boolean({ description: 'Targeted template migrations: templates imported before are overwritten', resolve: (o) => o.overwriteTemplates === true }),
     groupMembers: t.boolean({ description: 'Targeted group migrations: the group’s suppressed addresses come along', resolve: (o) => o.groupMembers !== false }),
@@ -259,17 +259,17 @@ export const ImportOptionsRef = builder.objectRef<ImportOptions>('ImportOptions'
 const ImportCount = builder.objectRef<{ counter: ImportCounter; count: number }>('ImportCount').implement({
   description: 'One counter of an import result.',
   fields: (t) => ({
-    counter: t.field({ type: ImportCounterEnum, resolve: (c) => c.counter }),
-    count: t.exposeInt('count'),
+    counter: t.field({ type: ImportCounterEnum, description: 'What is counted', resolve: (c) => c.counter }),
+    count: t.exposeInt('count', { description: 'How many' }),
   }),
 });
 
 const ReasonEntryRef = builder.objectRef<ReasonEntry>('ReasonEntry').implement({
   description: 'Records of one kind skipped or failed for one reason. Every failed record is in `MigrationJob.problems`.',
   fields: (t) => ({
-    kind: t.field({ type: RecordKindEnum, resolve: (e) => e.kind }),
-    reason: t.exposeString('reason'),
-    count: t.exposeInt('count'),
+    kind: t.field({ type: RecordKindEnum, description: 'The kind of record', resolve: (e) => e.kind }),
+    reason: t.exposeString('reason', { description: 'Why' }),
+    count: t.exposeInt('count', { description: 'How many records, once each across runs' }),
     examples: t.exposeStringList('examples', { description: 'Up to five of them (source ids or addresses)' }),
   }),
 });
@@ -279,8 +279,8 @@ const TemplateOutcomeRef = builder.objectRef<TemplateOutcome>('TemplateOutcome')
   fields: (t) => ({
     sourceId: t.exposeString('source_id', { description: 'The source’s template id' }),
     id: t.exposeString('id', { description: 'The template here' }),
-    name: t.exposeString('name'),
-    action: t.field({ type: TemplateActionEnum, resolve: (o) => o.action }),
+    name: t.exposeString('name', { description: 'Its name' }),
+    action: t.field({ type: TemplateActionEnum, description: 'What was done', resolve: (o) => o.action }),
     needsReview: t.exposeBoolean('needs_review', { description: 'It has constructs to review' }),
   }),
 });

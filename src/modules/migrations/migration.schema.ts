@@ -22,8 +22,8 @@ const CredentialField = builder
     description: 'The one input a connect form shows for a source’s credential.',
     fields: (t) => ({
       name: t.exposeString('name', { description: 'The input’s name: `credential`' }),
-      label: t.exposeString('label'),
-      placeholder: t.exposeString('placeholder'),
+      label: t.exposeString('label', { description: 'The input’s label' }),
+      placeholder: t.exposeString('placeholder', { description: 'What a key looks like' }),
       help: t.exposeString('help', { description: 'Where to create the key, and the scopes it needs' }),
     }),
   });
@@ -31,9 +31,9 @@ const CredentialField = builder
 const MigrationSource = builder.objectRef<SourceDescriptor>('MigrationSource').implement({
   description: 'A provider this deployment can migrate from, with what the connect form needs.',
   fields: (t) => ({
-    id: t.field({ type: SourceProviderEnum, resolve: (s) => s.id }),
+    id: t.field({ type: SourceProviderEnum, description: 'The value `startMigration` takes', resolve: (s) => s.id }),
     label: t.exposeString('label', { description: 'The provider’s name, for people' }),
-    credentialField: t.field({ type: CredentialField, resolve: (s) => s.credentialField }),
+    credentialField: t.field({ type: CredentialField, description: 'How to ask for the credential', resolve: (s) => s.credentialField }),
     notes: t.exposeStringList('notes', { description: 'What a migration from it brings, and what it leaves' }),
   }),
 });
@@ -41,11 +41,11 @@ const MigrationSource = builder.objectRef<SourceDescriptor>('MigrationSource').i
 const Problem = builder.objectRef<StoredProblem>('ImportProblem').implement({
   description: 'One record an import could not bring, once per record and reason across runs.',
   fields: (t) => ({
-    kind: t.field({ type: RecordKindEnum, resolve: (p) => p.kind }),
+    kind: t.field({ type: RecordKindEnum, description: 'The kind of record', resolve: (p) => p.kind }),
     sourceId: t.exposeString('sourceId', { description: 'The source’s id of the record (an address for contacts and suppressions)' }),
-    reason: t.exposeString('reason'),
+    reason: t.exposeString('reason', { description: 'Why it could not be imported' }),
     run: t.exposeInt('run', { description: 'The run of the job that met it first' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was met' }),
   }),
 });
 
@@ -56,8 +56,8 @@ builder.node(MigrationJobRef, {
   id: { resolve: (j) => j.id, description: 'Also the REST id (`mig_…`)' },
   loadOne: (id, ctx) => service(ctx).find(requireAuth(ctx), id),
   fields: (t) => ({
-    source: t.field({ type: SourceProviderEnum, resolve: (j) => j.source }),
-    status: t.field({ type: MigrationStatusEnum, resolve: (j) => j.status }),
+    source: t.field({ type: SourceProviderEnum, description: 'Where it migrates from', resolve: (j) => j.source }),
+    status: t.field({ type: MigrationStatusEnum, description: 'Where it stands', resolve: (j) => j.status }),
     scanResult: t.field({ type: ScanResultRef, nullable: true, description: 'Set once the scan completed', resolve: (j) => j.scanResult }),
     importOptions: t.field({ type: ImportOptionsRef, nullable: true, description: 'Set once approved (or at once, for targeted migrations)', resolve: (j) => j.importOptions }),
     importResult: t.field({ type: ImportResultRef, nullable: true, description: 'Set while and after the import runs', resolve: (j) => j.importResult }),
@@ -78,7 +78,7 @@ builder.node(MigrationJobRef, {
     }),
     errorMessage: t.exposeString('errorMessage', { nullable: true, description: 'Why it failed ("cancelled" when cancelled)' }),
     failedPhase: t.field({ type: FailedPhaseEnum, nullable: true, description: 'Where it failed: decides what retry resumes', resolve: (j) => j.failedPhase }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was started' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'Last change of status, counters or result' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When it completed or failed' }),
   }),
@@ -90,7 +90,7 @@ const CustomFieldMappingInput = builder.inputType('CustomFieldMappingInput', {
     sourceFieldId: t.string({ description: 'The property’s id in the scan result' }),
     sourceFieldName: t.string({ description: 'Or its name at the source' }),
     fieldName: t.string({ required: true, description: 'The custom field here: a letter, then letters, digits or _ (at most 50)' }),
-    fieldType: t.field({ type: CustomFieldTypeEnum, required: true }),
+    fieldType: t.field({ type: CustomFieldTypeEnum, required: true, description: 'Its type here' }),
   }),
 });
 
@@ -118,7 +118,7 @@ const ApproveMigrationInput = builder.inputType('ApproveMigrationInput', {
 const StartMigrationInput = builder.inputType('StartMigrationInput', {
   description: 'A provider and a credential of its account.',
   fields: (t) => ({
-    source: t.field({ type: SourceProviderEnum, required: true }),
+    source: t.field({ type: SourceProviderEnum, required: true, description: 'The provider' }),
     credential: t.string({ required: true, description: 'An API key of the source account; validated with the provider at once, then sealed' }),
   }),
 });
@@ -126,8 +126,8 @@ const StartMigrationInput = builder.inputType('StartMigrationInput', {
 const MigrateTemplatesInput = builder.inputType('MigrateTemplatesInput', {
   description: 'A targeted migration of a few templates: no scan or review.',
   fields: (t) => ({
-    source: t.field({ type: SourceProviderEnum, required: true }),
-    credential: t.string({ required: true }),
+    source: t.field({ type: SourceProviderEnum, required: true, description: 'The provider' }),
+    credential: t.string({ required: true, description: 'An API key of the source account' }),
     templateIds: t.stringList({ required: true, description: 'Source template ids, 1–100' }),
     overwriteExisting: t.boolean({ defaultValue: false, description: 'Templates imported before get the source’s subject and html' }),
   }),
@@ -136,8 +136,8 @@ const MigrateTemplatesInput = builder.inputType('MigrateTemplatesInput', {
 const MigrateUnsubscribeGroupInput = builder.inputType('MigrateUnsubscribeGroupInput', {
   description: 'A targeted migration of one unsubscribe group (SendGrid).',
   fields: (t) => ({
-    source: t.field({ type: SourceProviderEnum, required: true }),
-    credential: t.string({ required: true }),
+    source: t.field({ type: SourceProviderEnum, required: true, description: 'The provider (sendgrid)' }),
+    credential: t.string({ required: true, description: 'An API key of the source account' }),
     groupId: t.string({ required: true, description: 'The SendGrid unsubscribe group id' }),
     addEmailsInSuppression: t.boolean({ defaultValue: true, description: 'Bring its suppressed addresses too' }),
     groupExist: t.boolean({ defaultValue: false, description: 'Only fill the group imported before; never create one' }),
@@ -162,7 +162,7 @@ function withoutNulls<T extends object>(value: T | null | undefined): Record<str
 const payload = (name: string, description: string) =>
   builder.objectRef<{ migration: MigrationJob }>(name).implement({
     description,
-    fields: (t) => ({ migration: t.field({ type: MigrationJobRef, resolve: (p) => p.migration }) }),
+    fields: (t) => ({ migration: t.field({ type: MigrationJobRef, description: 'The job, as it is now', resolve: (p) => p.migration }) }),
   });
 
 const STARTING_ERRORS = [ValidationError, UnsupportedSourceError, CredentialRejectedError, SourceUnavailableError];
@@ -173,7 +173,7 @@ builder.queryFields((t) => ({
   migration: t.field({
     type: MigrationJobRef,
     description: 'One migration job of the organization (not_found otherwise)',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The job’s id (`mig_…`)' }) },
     resolve: (_r, { id }, ctx) => service(ctx).get(requireAuth(ctx), String(id)),
   }),
   migrations: t.connection({
@@ -195,14 +195,14 @@ builder.mutationFields((t) => ({
   startMigration: t.field({
     type: payload('StartMigrationPayload', 'The job created: its scan is queued.'),
     description: 'Validates the credential with the provider at once, then queues the scan.',
-    args: { input: t.arg({ type: StartMigrationInput, required: true }) },
+    args: { input: t.arg({ type: StartMigrationInput, required: true, description: 'What to do' }) },
     errors: { types: STARTING_ERRORS, union: { name: 'StartMigrationResult' } },
     resolve: async (_r, { input }, ctx) => ({ migration: await service(ctx).start(requireAuth(ctx), input) }),
   }),
   approveMigration: t.field({
     type: payload('ApproveMigrationPayload', 'The job, now importing.'),
     description: 'ready_for_review → importing, with what to import resolved against the scan.',
-    args: { input: t.arg({ type: ApproveMigrationInput, required: true }) },
+    args: { input: t.arg({ type: ApproveMigrationInput, required: true, description: 'What to do' }) },
     errors: { types: [...CHANGING_ERRORS, ValidationError], union: { name: 'ApproveMigrationResult' } },
     resolve: async (_r, { input }, ctx) => {
       const { id, ...options } = input;
@@ -213,7 +213,7 @@ builder.mutationFields((t) => ({
     type: payload('MigrateTemplatesPayload', 'The job created, importing at once.'),
     description:
       'Imports the given source templates at once (no scan or review), upserting by source template id; with overwriteExisting, templates imported before get the source subject and html. importResult.templates says what was created or updated.',
-    args: { input: t.arg({ type: MigrateTemplatesInput, required: true }) },
+    args: { input: t.arg({ type: MigrateTemplatesInput, required: true, description: 'What to do' }) },
     errors: { types: STARTING_ERRORS, union: { name: 'MigrateTemplatesResult' } },
     resolve: async (_r, { input }, ctx) => ({ migration: await service(ctx).migrateTemplates(requireAuth(ctx), input) }),
   }),
@@ -221,21 +221,21 @@ builder.mutationFields((t) => ({
     type: payload('MigrateUnsubscribeGroupPayload', 'The job created, importing at once.'),
     description:
       'Imports one SendGrid unsubscribe group at once: with addEmailsInSuppression (default true) its suppressed addresses too; with groupExist, only into the group imported before.',
-    args: { input: t.arg({ type: MigrateUnsubscribeGroupInput, required: true }) },
+    args: { input: t.arg({ type: MigrateUnsubscribeGroupInput, required: true, description: 'What to do' }) },
     errors: { types: STARTING_ERRORS, union: { name: 'MigrateUnsubscribeGroupResult' } },
     resolve: async (_r, { input }, ctx) => ({ migration: await service(ctx).migrateUnsubscribeGroup(requireAuth(ctx), input) }),
   }),
   cancelMigration: t.field({
     type: payload('CancelMigrationPayload', 'The job, now failed with errorMessage "cancelled".'),
     description: 'Stops a job that has not finished; a running worker stops at its next batch and writes nothing more.',
-    args: { input: t.arg({ type: CancelMigrationInput, required: true }) },
+    args: { input: t.arg({ type: CancelMigrationInput, required: true, description: 'What to do' }) },
     errors: { types: CHANGING_ERRORS, union: { name: 'CancelMigrationResult' } },
     resolve: async (_r, { input }, ctx) => ({ migration: await service(ctx).cancel(requireAuth(ctx), String(input.id)) }),
   }),
   retryMigration: t.field({
     type: payload('RetryMigrationPayload', 'The job, pending (scan again) or importing (resuming).'),
     description: 'Retries a failed job as a new run: a failed scan scans again; a failed import resumes after its last committed batch.',
-    args: { input: t.arg({ type: RetryMigrationInput, required: true }) },
+    args: { input: t.arg({ type: RetryMigrationInput, required: true, description: 'What to do' }) },
     errors: { types: CHANGING_ERRORS, union: { name: 'RetryMigrationResult' } },
     resolve: async (_r, { input }, ctx) => ({ migration: await service(ctx).retry(requireAuth(ctx), String(input.id)) }),
   }),

@@ -5,10 +5,11 @@ import { Organization } from './organization.entity.js';
 import { ApiKeyScopeEnum } from '../api-keys/api-key.schema.js';
 
 const OrganizationRef = builder.objectRef<Organization>('Organization').implement({
+  description: 'A tenant: its keys, migrations and everything they imported.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    id: t.exposeID('id', { description: 'Its id (`org_…`)' }),
+    name: t.exposeString('name', { description: 'Its name' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created' }),
   }),
 });
 
@@ -21,14 +22,15 @@ Viewer.implement({
   fields: (t) => ({
     organization: t.field({
       type: OrganizationRef,
+      description: 'The organization the key belongs to',
       resolve: async (viewer, _args, ctx) =>
         (await ctx.em.findOne(Organization, { id: viewer.organizationId })) ??
         Promise.reject(notFound('organization')),
     }),
-    scope: t.field({ type: ApiKeyScopeEnum, resolve: (viewer) => viewer.scope }),
+    scope: t.field({ type: ApiKeyScopeEnum, description: 'What the key may do', resolve: (viewer) => viewer.scope }),
   }),
 });
 
 builder.queryField('viewer', (t) =>
-  t.field({ type: Viewer, resolve: (_root, _args, ctx) => requireAuth(ctx) }),
+  t.field({ type: Viewer, description: 'Who is calling: the organization and scope of the API key', resolve: (_root, _args, ctx) => requireAuth(ctx) }),
 );

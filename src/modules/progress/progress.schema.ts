@@ -26,7 +26,7 @@ const KindProgress = builder
   .implement({
     description: 'Work done of one kind.',
     fields: (t) => ({
-      kind: t.field({ type: ImportCounterEnum, resolve: (k) => k.kind }),
+      kind: t.field({ type: ImportCounterEnum, description: 'What is counted', resolve: (k) => k.kind }),
       processed: t.exposeInt('processed', { description: 'Records read and written so far' }),
       total: t.exposeInt('total', { nullable: true, description: 'Records to do; null while unknown' }),
     }),
@@ -38,10 +38,11 @@ export const MigrationProgressRef = builder.objectRef<ProgressState>('MigrationP
   description: 'A live view of a migration job: status, phase, per-kind counters, percent and ETA.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The migration job’s id' }),
-    status: t.field({ type: MigrationStatusEnum, resolve: (s) => s.status }),
+    status: t.field({ type: MigrationStatusEnum, description: 'Where the job stands', resolve: (s) => s.status }),
     phase: t.field({ type: PhaseEnum, nullable: true, description: 'The import phase running (null before the import)', resolve: (s) => s.phase }),
     counts: t.field({
       type: [KindProgress],
+      description: 'Per kind, work done and to do',
       resolve: (s) => Object.entries(s.counts).flatMap(([kind, c]) => (isCounter(kind) ? [{ kind, processed: c.processed, total: c.total }] : [])),
     }),
     percent: t.float({ nullable: true, description: 'Share of known work done, 0–100', resolve: (s) => percentDone(s) }),
@@ -50,13 +51,13 @@ export const MigrationProgressRef = builder.objectRef<ProgressState>('MigrationP
   }),
 });
 
-builder.subscriptionType({ authScopes: { readOnly: true } });
+builder.subscriptionType({ authScopes: { readOnly: true }, description: 'Live updates over graphql-ws (or SSE); any key of the organization.' });
 
 builder.subscriptionField('migrationProgress', (t) =>
   t.field({
     type: MigrationProgressRef,
     description: 'The job’s current state at once, then every update; completes after a terminal state.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The migration job’s id' }) },
     subscribe: async function* (_root, { id }, ctx) {
       const auth = requireAuth(ctx);
       const [state] = await readProgressStates(ctx.services.pool, [String(id)]);

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
 /** A Standard Webhooks secret: `whsec_` and 24 random bytes, base64. */
 export function newWebhookSecret(): string {
@@ -6,12 +7,15 @@ export function newWebhookSecret(): string {
 }
 
 /**
- * The Standard Webhooks headers for one attempt: the signature is HMAC-SHA256 over
- * `${id}.${timestamp}.${body}` with the secret's bytes, as `v1,<base64>`.
+ * The Standard Webhooks headers for one attempt, signed by the reference library (the one
+ * receivers verify with): `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`.
  */
 export function signWebhook(secret: string, id: string, body: string, now = new Date()): Record<string, string> {
-  const timestamp = Math.floor(now.getTime() / 1000).toString();
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
-  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+  // The library signs with the timestamp in whole seconds; the header must carry the same.
+  const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(at.getTime() / 1000),
+    'webhook-signature': new Webhook(secret).sign(id, at, body),
+  };
 }

@@ -29,13 +29,13 @@ const WebhookDelivery = builder.objectRef<WebhookDeliveryRow>('WebhookDelivery')
   description: 'One event sent (or being sent) to an endpoint, signed per Standard Webhooks.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Also the webhook-id header: stable across retries' }),
-    event: t.field({ type: WebhookEventEnum, resolve: (d) => d.event }),
-    status: t.field({ type: DeliveryStatusEnum, resolve: (d) => d.status }),
-    attempts: t.exposeInt('attempts'),
+    event: t.field({ type: WebhookEventEnum, description: 'What it tells', resolve: (d) => d.event }),
+    status: t.field({ type: DeliveryStatusEnum, description: 'Where it stands', resolve: (d) => d.status }),
+    attempts: t.exposeInt('attempts', { description: 'Attempts so far' }),
     lastStatusCode: t.int({ nullable: true, description: 'The endpoint’s last HTTP status', resolve: (d) => d.last_status_code }),
     lastError: t.string({ nullable: true, description: 'Why the last attempt failed', resolve: (d) => d.last_error }),
-    createdAt: t.field({ type: 'DateTime', resolve: (d) => new Date(d.created_at) }),
-    deliveredAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => (d.delivered_at ? new Date(d.delivered_at) : null) }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the event happened', resolve: (d) => new Date(d.created_at) }),
+    deliveredAt: t.field({ type: 'DateTime', nullable: true, description: 'When the endpoint accepted it', resolve: (d) => (d.delivered_at ? new Date(d.delivered_at) : null) }),
   }),
 });
 
@@ -45,9 +45,9 @@ builder.node(WebhookEndpoint, {
   id: { resolve: (e) => e.id },
   loadOne: async (id, ctx) => (await service(ctx).list(requireAuth(ctx), id))[0] ?? null,
   fields: (t) => ({
-    url: t.exposeString('url'),
-    events: t.field({ type: [WebhookEventEnum], resolve: (e) => e.events }),
-    createdAt: t.field({ type: 'DateTime', resolve: (e) => new Date(e.created_at) }),
+    url: t.exposeString('url', { description: 'Where events are posted' }),
+    events: t.field({ type: [WebhookEventEnum], description: 'What it is told about', resolve: (e) => e.events }),
+    createdAt: t.field({ type: 'DateTime', description: 'When it was registered', resolve: (e) => new Date(e.created_at) }),
     deliveries: t.connection({
       type: WebhookDelivery,
       description: 'Newest first',
@@ -69,7 +69,7 @@ const CreateWebhookEndpointPayload = builder
   .implement({
     description: 'The endpoint created, with its signing secret.',
     fields: (t) => ({
-      endpoint: t.field({ type: WebhookEndpoint, resolve: (r) => r.endpoint }),
+      endpoint: t.field({ type: WebhookEndpoint, description: 'The endpoint', resolve: (r) => r.endpoint }),
       secret: t.exposeString('secret', { description: 'Standard Webhooks signing secret; shown only this once' }),
     }),
   });
@@ -89,7 +89,7 @@ const CreateWebhookEndpointInput = builder.inputType('CreateWebhookEndpointInput
 
 const DeleteWebhookEndpointInput = builder.inputType('DeleteWebhookEndpointInput', {
   description: 'The endpoint to delete.',
-  fields: (t) => ({ id: t.id({ required: true }) }),
+  fields: (t) => ({ id: t.id({ required: true, description: 'The endpoint’s id (`whe_…`)' }) }),
 });
 
 builder.queryField('webhookEndpoints', (t) =>
@@ -110,14 +110,14 @@ builder.mutationFields((t) => ({
   createWebhookEndpoint: t.field({
     type: CreateWebhookEndpointPayload,
     description: 'Registers an endpoint; the signing secret is in the payload, and only there.',
-    args: { input: t.arg({ type: CreateWebhookEndpointInput, required: true }) },
+    args: { input: t.arg({ type: CreateWebhookEndpointInput, required: true, description: 'The endpoint to register' }) },
     errors: { types: [ValidationError], union: { name: 'CreateWebhookEndpointResult' } },
     resolve: (_r, { input }, ctx) => service(ctx).create(requireAuth(ctx), input),
   }),
   deleteWebhookEndpoint: t.field({
     type: DeleteWebhookEndpointPayload,
     description: 'Deletes an endpoint and its delivery log.',
-    args: { input: t.arg({ type: DeleteWebhookEndpointInput, required: true }) },
+    args: { input: t.arg({ type: DeleteWebhookEndpointInput, required: true, description: 'The endpoint to delete' }) },
     errors: { types: [NotFoundError], union: { name: 'DeleteWebhookEndpointResult' } },
     resolve: async (_r, { input }, ctx) => {
       await service(ctx).remove(requireAuth(ctx), String(input.id));
