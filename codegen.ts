@@ -1,9 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-/** Typed documents (TypedDocumentNode) for the REST shim's and the tests' operations. */
+/** Typed documents (TypedDocumentNode) for the REST shim's, the tests' and the README's operations. */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['src/**/*.graphql', 'test/**/*.graphql'],
+  documents: ['src/**/*.graphql', 'test/**/*.graphql', 'docs/graphql/*.graphql'],
   generates: {
     'src/graphql/generated/operations.ts': {
       plugins: ['typescript-operations', 'typed-document-node'],
