@@ -77,7 +77,7 @@ export interface ExportChunk {
  */
 export async function* exportChunks(
   urls: string[],
-  options: { skip?: number; signal?: AbortSignal; retryBudgetMs?: number } = {},
+  options: { skip?: number; signal?: AbortSignal; retryBudgetMs?: number; idleMs?: number } = {},
 ): AsyncGenerator<ExportChunk> {
   const { signal } = options;
   let toSkip = options.skip ?? 0;
@@ -89,7 +89,7 @@ export async function* exportChunks(
       budget.attempts++;
       let seen = 0;
       try {
-        for await (const chunk of fileChunks(url, signal)) {
+        for await (const chunk of fileChunks(url, signal, options.idleMs)) {
           const out: ExportChunk = { columns: chunk.columns, rows: [], problems: [] };
           for (const record of chunk.records) {
             if (++seen <= delivered) continue;
@@ -121,8 +121,30 @@ interface FileChunk {
   records: (string[] | string)[];
 }
 
-async function* fileChunks(url: string, signal?: AbortSignal): AsyncGenerator<FileChunk> {
-  const res = await fetch(url, { signal });
+/**
+ * A download that sends nothing for this long while we wait for it is given up (and retried
+ * within the budget): a stalled connection must not hold an import for ever. Time the importer
+ * spends on a batch does not count.
+ */
+export const DOWNLOAD_IDLE_MS = 60_000;
+
+async function* fileChunks(url: string, signal?: AbortSignal, idleMs = DOWNLOAD_IDLE_MS): AsyncGenerator<FileChunk> {
+  const idle = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const waiting = (on: boolean) => {
+    clearTimeout(timer);
+    if (on) timer = setTimeout(() => idle.abort(new Error(`no data for ${Math.round(idleMs / 1000)} s`)), idleMs);
+  };
+  try {
+    waiting(true);
+    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, idle.signal]) : idle.signal });
+    yield* fileRecords(res, waiting);
+  } finally {
+    waiting(false);
+  }
+}
+
+async function* fileRecords(res: Response, waiting: (on: boolean) => void): AsyncGenerator<FileChunk> {
   if (!res.ok || !res.body) {
     // Signed links answer 403 (or 404/410) once expired; anything else is the server's own failure.
     const expired = [403, 404, 410].includes(res.status) ? ' (the link has probably expired)' : '';
@@ -145,8 +167,13 @@ async function* fileChunks(url: string, signal?: AbortSignal): AsyncGenerator<Fi
     records = [];
     return chunk;
   };
-  for await (const bytes of decoded(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream))) {
-    reader.push(decoder.write(bytes as Buffer));
+  const bytes = decoded(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream))[Symbol.asyncIterator]();
+  for (;;) {
+    waiting(true);
+    const next = await bytes.next();
+    waiting(false);
+    if (next.done) break;
+    reader.push(decoder.write(next.value));
     const chunk = take();
     if (chunk) yield chunk;
   }
