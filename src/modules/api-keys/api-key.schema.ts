@@ -1,16 +1,14 @@
 import { builder } from '../../graphql/builder.js';
+import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth } from '../../graphql/context.js';
 import { pageRequest, toConnection } from '../../graphql/pagination.js';
 import { NotFoundError, ValidationError } from '../../graphql/error-types.js';
 import { ApiKey, API_KEY_SCOPES } from './api-key.entity.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-key.service.js';
 
-export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
-  description: 'What a key may do.',
-  values: {
-    read_only: { value: 'read_only', description: 'Queries and subscriptions' },
-    full_access: { value: 'full_access', description: 'Everything, mutations included' },
-  } as const satisfies Record<(typeof API_KEY_SCOPES)[number], { readonly value: string; readonly description: string }>,
+export const ApiKeyScopeEnum = describedEnum('ApiKeyScope', 'What a key may do.', API_KEY_SCOPES, {
+  read_only: 'Queries and subscriptions',
+  full_access: 'Everything, mutations included',
 });
 
 const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey');

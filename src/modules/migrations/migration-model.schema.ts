@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { describedEnum } from '../../graphql/described-enum.js';
 import { LIST_KINDS, SCAN_KINDS, SUBSCRIPTION_DEFAULTS, type ScanResult } from '../../model/scan-result.js';
 import { CUSTOM_FIELD_TYPES, type FieldMapping, type ImportOptions } from '../../model/import-options.js';
 import { TEMPLATE_ACTIONS, type ImportResult, type ReasonEntry, type TemplateOutcome } from '../../model/import-result.js';
@@ -6,13 +7,7 @@ import { IMPORT_COUNTERS, RECORD_KINDS, type ImportCounter } from '../../model/r
 
 /** The typed model of src/model as GraphQL types: what a scan found, what was approved, what an import did. */
 
-function enumOf<const T extends readonly string[]>(name: string, description: string, values: T, describe: Record<T[number], string>) {
-  const described = {} as { [K in T[number]]: { value: K; description: string } };
-  for (const value of values as readonly T[number][]) described[value] = { value, description: describe[value] };
-  return builder.enumType(name, { description, values: described });
-}
-
-export const RecordKindEnum = enumOf('RecordKind', 'A kind of record a migration carries.', RECORD_KINDS, {
+export const RecordKindEnum = describedEnum('RecordKind', 'A kind of record a migration carries.', RECORD_KINDS, {
   domain: 'A sending domain',
   audience: 'An audience, segment or contact list',
   contact: 'A contact',
@@ -26,7 +21,7 @@ export const RecordKindEnum = enumOf('RecordKind', 'A kind of record a migration
   suppression: 'An address on the account-wide suppression list',
 });
 
-export const ImportCounterEnum = enumOf('ImportCounter', 'What an import result counts.', IMPORT_COUNTERS, {
+export const ImportCounterEnum = describedEnum('ImportCounter', 'What an import result counts.', IMPORT_COUNTERS, {
   domains: 'Domains created',
   audiences: 'Audiences created',
   contacts: 'Contacts created (contacts that existed here are merged and counted as skipped)',
@@ -42,7 +37,7 @@ export const ImportCounterEnum = enumOf('ImportCounter', 'What an import result 
   unsubscribe_suppressions: 'Of those, addresses suppressed because the source had the contact unsubscribed',
 });
 
-const ScanKindEnum = enumOf('ScanKind', 'A kind of resource a scan counts and an import brings.', SCAN_KINDS, {
+const ScanKindEnum = describedEnum('ScanKind', 'A kind of resource a scan counts and an import brings.', SCAN_KINDS, {
   domains: 'Sending domains',
   audiences: 'Audiences, segments and lists',
   contacts: 'Contacts and their memberships',
@@ -52,25 +47,25 @@ const ScanKindEnum = enumOf('ScanKind', 'A kind of resource a scan counts and an
   suppressions: 'The suppression list',
 });
 
-const ListKindEnum = enumOf('ListKind', 'What a source calls a list.', LIST_KINDS, {
+const ListKindEnum = describedEnum('ListKind', 'What a source calls a list.', LIST_KINDS, {
   audience: 'A Resend audience (legacy API): contacts belong to it, with a per-audience opt-out',
   segment: 'A Resend segment: a view over the account’s contacts',
   list: 'A plain contact list (SendGrid)',
 });
 
-const SubscriptionDefaultEnum = enumOf('SubscriptionDefault', 'Whether contacts are in a suppression group’s mailing until they act.', SUBSCRIPTION_DEFAULTS, {
+const SubscriptionDefaultEnum = describedEnum('SubscriptionDefault', 'Whether contacts are in a suppression group’s mailing until they act.', SUBSCRIPTION_DEFAULTS, {
   opt_in: 'Everyone receives it until they opt out',
   opt_out: 'Nobody receives it until they opt in',
 });
 
-export const CustomFieldTypeEnum = enumOf('CustomFieldType', 'The type of a custom field here.', CUSTOM_FIELD_TYPES, {
+export const CustomFieldTypeEnum = describedEnum('CustomFieldType', 'The type of a custom field here.', CUSTOM_FIELD_TYPES, {
   string: 'Text',
   number: 'A number',
   boolean: 'true or false',
   date: 'A date and time',
 });
 
-const TemplateActionEnum = enumOf('TemplateAction', 'What a targeted template migration did with one template.', TEMPLATE_ACTIONS, {
+const TemplateActionEnum = describedEnum('TemplateAction', 'What a targeted template migration did with one template.', TEMPLATE_ACTIONS, {
   created: 'Created here',
   updated: 'Imported before, overwritten with the source’s subject and html',
   unchanged: 'Imported before and identical',

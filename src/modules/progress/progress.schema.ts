@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth } from '../../graphql/context.js';
 import { notFound } from '../../errors/app-error.js';
 import { etaSeconds, percentDone, readProgressStates, type ProgressState } from './progress-state.js';
@@ -7,18 +8,15 @@ import { PROGRESS_PHASES } from '../../model/import-state.js';
 import { IMPORT_COUNTERS, type ImportCounter } from '../../model/record-kinds.js';
 import { ImportCounterEnum } from '../migrations/migration-model.schema.js';
 
-const PhaseEnum = builder.enumType('ImportPhase', {
-  description: 'The phases of an import, in the order they run.',
-  values: {
-    custom_fields: { value: 'custom_fields', description: 'Custom field definitions' },
-    domains: { value: 'domains', description: 'Sending domains' },
-    audiences: { value: 'audiences', description: 'Audiences and lists' },
-    suppression_groups: { value: 'suppression_groups', description: 'Suppression groups (and, where the source lists them, who opted out)' },
-    contacts: { value: 'contacts', description: 'Contacts, memberships, custom field values and topic opt-outs' },
-    templates: { value: 'templates', description: 'Templates and their images' },
-    suppressions: { value: 'suppressions', description: 'The suppression list' },
-    done: { value: 'done', description: 'Every phase finished' },
-  } as const satisfies Record<(typeof PROGRESS_PHASES)[number], { readonly value: string; readonly description: string }>,
+const PhaseEnum = describedEnum('ImportPhase', 'The phases of an import, in the order they run.', PROGRESS_PHASES, {
+  custom_fields: 'Custom field definitions',
+  domains: 'Sending domains',
+  audiences: 'Audiences and lists',
+  suppression_groups: 'Suppression groups (and, where the source lists them, who opted out)',
+  contacts: 'Contacts, memberships, custom field values and topic opt-outs',
+  templates: 'Templates and their images',
+  suppressions: 'The suppression list',
+  done: 'Every phase finished',
 });
 
 const KindProgress = builder

@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth, type GraphQLContext } from '../../graphql/context.js';
 import { pageRequest, toConnection } from '../../graphql/pagination.js';
 import { NotFoundError, ValidationError } from '../../graphql/error-types.js';
@@ -16,13 +17,10 @@ const WebhookEventEnum = builder.enumType('WebhookEvent', {
   } as const satisfies Record<string, { readonly value: (typeof WEBHOOK_EVENTS)[number]; readonly description: string }>,
 });
 
-const DeliveryStatusEnum = builder.enumType('WebhookDeliveryStatus', {
-  description: 'Where a delivery stands.',
-  values: {
-    pending: { value: 'pending', description: 'Queued or being retried' },
-    delivered: { value: 'delivered', description: 'The endpoint answered 2xx' },
-    failed: { value: 'failed', description: 'Retries exhausted' },
-  } as const satisfies Record<(typeof DELIVERY_STATUSES)[number], { readonly value: string; readonly description: string }>,
+const DeliveryStatusEnum = describedEnum('WebhookDeliveryStatus', 'Where a delivery stands.', DELIVERY_STATUSES, {
+  pending: 'Queued or being retried',
+  delivered: 'The endpoint answered 2xx',
+  failed: 'Retries exhausted',
 });
 
 const WebhookDelivery = builder.objectRef<WebhookDeliveryRow>('WebhookDelivery').implement({

@@ -5,9 +5,10 @@ import type { ImportContext } from '../import-context.js';
 import { mediaPath, storeMedia } from '../../media/media-store.js';
 import { recordJobMedia } from '../../media/media.repository.js';
 import { insertTemplate, updateTemplateContent } from '../../templates/template.repository.js';
+import { findSource } from '../../source-catalog/source-catalog.js';
 
 /** Why a template needs a look even when it parses cleanly. */
-function versionReason(t: SourceTemplate): ReviewReason[] {
+function versionReason(t: SourceTemplate, source: string): ReviewReason[] {
   if (!t.hasUnpublishedVersions) return [];
   return [
     {
@@ -17,7 +18,7 @@ function versionReason(t: SourceTemplate): ReviewReason[] {
       line: 1,
       column: 1,
       message:
-        'Resend has an unpublished draft newer than this version and offers no way to read a specific version: compare with Resend before sending',
+        `${source} has an unpublished draft newer than this version and offers no way to read a specific version: compare with ${source} before sending`,
     },
   ];
 }
@@ -70,7 +71,7 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
     }
     const { html, images } = await rehostImages(ctx, t.html);
     const review = reviewTemplate({ subject: t.subject, html, text: t.text });
-    const reasons = [...review.reasons, ...versionReason(t)];
+    const reasons = [...review.reasons, ...versionReason(t, findSource(ctx.job.source)?.label ?? ctx.job.source)];
     const needsReview = reasons.length > 0;
     const variables = t.variables.map((v) => ({ key: v.key, type: v.type, fallback: v.fallback }));
     await ctx.commit(async (client) => {
