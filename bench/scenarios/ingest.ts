@@ -24,7 +24,7 @@ export const ingestScenario: Scenario = {
         await db.pool.query('insert into audiences (id, organization_id, name) values ($1, $2, $3)', [a.id, dump.organizationId, a.name]);
       }
       const started = performance.now();
-      await ctx.copyIn(db.pool, 'copy contacts (id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields) from stdin', dump.contacts);
+      await ctx.copyIn(db.pool, 'copy contacts (id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields, migration_job_id) from stdin', dump.contacts);
       await ctx.copyIn(db.pool, 'copy audience_members (audience_id, organization_id, contact_id, unsubscribed) from stdin', dump.memberships);
       const copySeconds = (performance.now() - started) / 1000;
       const plans = await checkBrowsePlans(db.pool, dump.organizationId, dump.audiences[0]!.id);

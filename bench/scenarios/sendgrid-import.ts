@@ -54,7 +54,7 @@ export function sendgridImport(ctx: BenchContext, contacts: number, keepRows: bo
         result.dump = {
           organizationId: org,
           audiences,
-          contacts: await ctx.copyOut(db.pool, `copy (select id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields from contacts where organization_id = '${org}') to stdout`),
+          contacts: await ctx.copyOut(db.pool, `copy (select id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields, migration_job_id from contacts where organization_id = '${org}') to stdout`),
           memberships: await ctx.copyOut(db.pool, `copy (select audience_id, organization_id, contact_id, unsubscribed from audience_members where organization_id = '${org}') to stdout`),
         };
       }

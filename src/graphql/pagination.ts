@@ -16,6 +16,12 @@ export interface PageRequest {
   afterKey: string | null;
 }
 
+/** `first + 1` rows after the page's start (the extra one says more follow), and how many in all. */
+export interface Page<T> {
+  rows: T[];
+  totalCount: number;
+}
+
 const CURSOR_PREFIX = 'c1.';
 
 /** Cursors are opaque to clients; inside, the key (an id) of the row they point after. */

@@ -271,13 +271,15 @@ function crossOrgCases(env: FuzzEnv): fc.Arbitrary<CrossOrgCase> {
     mutationOn('revokeApiKey', b.readOnly.id),
     mutationOn('deleteWebhookEndpoint', b.webhookId),
     inlineOrVar('contacts', 'query', 'ID', 'audienceId', b.audienceId, '{ totalCount nodes { email } }'),
+    job.chain((id) => inlineOrVar('contacts', 'query', 'ID', 'migrationId', id, '{ totalCount nodes { email } }')),
+    inlineOrVar('contacts', 'query', 'String', 'emailPrefix', b.contactEmail, '{ totalCount nodes { email } }', ['ok']),
     inlineOrVar('contacts', 'query', 'String', 'after', b.contactId, '{ totalCount nodes { email } }', ['validation_error', 'ok'], ', audienceId: null'),
   );
 }
 
 const graphqlCrossOrg: FuzzProperty<{ c: CrossOrgCase; transport: Transport }> = {
   name: 'graphql.other-orgs-ids',
-  describe: "orgA's full_access key on orgB's jobs, keys, webhook endpoints, audiences and contacts, over POST, GET and graphql-ws → not_found (a cursor: validation_error), nothing written",
+  describe: "orgA's full_access key on orgB's jobs, keys, webhook endpoints, audiences and contacts (by id, audience, migration and email prefix), over POST, GET and graphql-ws → not_found (a cursor: validation_error; an email prefix: none of orgB's), nothing written",
   arbitrary: (env) => fc.record({ c: crossOrgCases(env), transport: fc.constantFrom<Transport>('post', 'get', 'ws') }),
   async run(ctx, { c, transport }) {
     const t = c.kind === 'subscription' ? 'ws' : transport === 'get' && c.kind === 'mutation' ? 'post' : transport;

@@ -246,6 +246,15 @@ function semanticValue(env: FuzzEnv, op: RootOp, slot: Slot): fc.Arbitrary<unkno
       return idLike({ own: jobsA, others: jobsB });
     case 'audienceId':
       return idLike({ prefix: 'aud', own: [orgA.audienceId], others: [orgB.audienceId] });
+    case 'migrationId':
+      return idLike({ own: jobsA, others: jobsB });
+    case 'groupId':
+      return idLike({ prefix: 'grp' });
+    case 'emailPrefix':
+      return fc.oneof(
+        fc.constantFrom(orgA.contactEmail, orgA.contactEmail.slice(0, 2).toUpperCase(), orgB.contactEmail, '', '%', '_', '\\', 'a'.repeat(255)),
+        hostileString,
+      );
     case 'credential':
       return fc.oneof(
         { weight: 6, arbitrary: sourceCredential.map((c) => c.value) },

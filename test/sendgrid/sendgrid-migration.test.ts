@@ -53,6 +53,8 @@ describe('a full SendGrid migration', () => {
       const active = t.versions.find((v) => v.active === 1)!;
       const mine = rows.templates.find((r) => r.name === t.name)!;
       expect(mine.subject).toBe(active.subject);
+      // SendGrid lists no variables: the ones the body uses are found by the template review.
+      expect(mine.variables.map((v) => v.key)).toContain('unsubscribe');
       // CDN images re-hosted here: no SendGrid URL left, and ours serve the same bytes.
       expect(mine.html).not.toContain('sendgrid.net');
       for (const [, url = ""] of mine.html.matchAll(/src="([^"]+\/media\/[0-9a-f]{64}\.png)"/g)) {

@@ -10,6 +10,7 @@ import { Migration0010ImportProblems } from './0010-import-problems.js';
 import { Migration0008RateLimitsAndIdempotency } from './0008-rate-limits-and-idempotency.js';
 
 import { Migration0011TypedJobModel } from './0011-typed-job-model.js';
+import { Migration0012BrowseIndexes } from './0012-browse-indexes.js';
 /** Every schema migration, in order. New ones are appended, never edited once released. */
 export const migrationsList = [
   { name: '0001-foundation', class: Migration0001Foundation },
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: '0009-job-runs', class: Migration0009JobRuns },
   { name: '0010-import-problems', class: Migration0010ImportProblems },
   { name: '0011-typed-job-model', class: Migration0011TypedJobModel },
+  { name: '0012-browse-indexes', class: Migration0012BrowseIndexes },
 ];

@@ -77,7 +77,7 @@ const LOOKUP_CONTACTS = `
     select email, id, first_name, last_name, unsubscribed, custom_fields, created_at < $3 as preexisting
       from contacts where organization_id = $1 and email = wanted.email offset 0
   ) c`;
-const COPY_CONTACTS = `copy contacts (id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields) from stdin`;
+const COPY_CONTACTS = `copy contacts (id, organization_id, email, email_display, first_name, last_name, unsubscribed, custom_fields, migration_job_id) from stdin`;
 const UPDATE_CHANGED = `
   update contacts c set
     first_name = coalesce(u.first_name, c.first_name),
@@ -138,6 +138,8 @@ interface ExistingContact {
  * Upserts a batch of contacts (unique per organization by lower-cased email) and, with an
  * audience, their memberships, inside the caller's transaction. Rows must be valid (see
  * `contactRowProblem` and `emailProblem`). Only what changes is written: a re-run writes nothing.
+ * New contacts record `migrationJobId`, the job that brought them (contacts merged into are left
+ * as they are: they keep the job that first brought them).
  */
 export async function writeContactBatch(
   client: pg.PoolClient,
@@ -145,6 +147,7 @@ export async function writeContactBatch(
   rows: ContactRow[],
   audienceId: string | null,
   since: Date,
+  migrationJobId: string | null = null,
 ): Promise<BatchOutcome> {
   const batch = dedupeByEmail(rows);
   const outcome: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, preexisting: [], membershipsAdded: 0 };
@@ -169,7 +172,7 @@ export async function writeContactBatch(
     if (had.preexisting) outcome.preexisting.push(row.email);
     if (wouldChange(had, row)) changed.push([had.id, row]);
   }
-  if (fresh.length) await copyIn(client, COPY_CONTACTS, encodeContactRows(organizationId, fresh));
+  if (fresh.length) await copyIn(client, COPY_CONTACTS, encodeContactRows(organizationId, fresh, migrationJobId));
   if (changed.length) {
     await client.query(UPDATE_CHANGED, [
       organizationId,

@@ -1,4 +1,4 @@
-import type { Queryable } from '../migrations/migration-job.store.js';
+import type { Queryable } from '../../db/queryable.js';
 
 /**
  * Fresh planner statistics for the contact tables after a large load, so the browse queries are

@@ -15,13 +15,14 @@ export function copyValue(value: string | null): string {
 }
 
 /** Contact rows, `[id, row]`, in the column order of COPY_CONTACTS (contact-bulk-writer.ts). */
-export function encodeContactRows(organizationId: string, rows: [string, ContactRow][]): Buffer {
+export function encodeContactRows(organizationId: string, rows: [string, ContactRow][], migrationJobId: string | null = null): Buffer {
   const org = copyValue(organizationId);
+  const job = copyValue(migrationJobId);
   let text = '';
   for (const [id, r] of rows) {
     text += `${id}\t${org}\t${copyValue(r.email)}\t${copyValue(r.emailDisplay)}\t${copyValue(r.firstName)}\t${copyValue(r.lastName)}\t${
       r.unsubscribed ? 't' : 'f'
-    }\t${copyValue(JSON.stringify(r.customFields))}\n`;
+    }\t${copyValue(JSON.stringify(r.customFields))}\t${job}\n`;
   }
   return Buffer.from(text, 'utf8');
 }

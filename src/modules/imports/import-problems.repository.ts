@@ -3,7 +3,7 @@ import { reasonEntrySchema, type ReasonEntry } from '../../model/import-result.j
 import type { RecordKind } from '../../model/record-kinds.js';
 import { validationError } from '../../errors/app-error.js';
 
-type Queryable = { query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }> };
+import type { Queryable } from '../../db/queryable.js';
 
 export interface ProblemRow {
   kind: RecordKind;

@@ -1,4 +1,4 @@
-import type { Queryable } from '../migrations/migration-job.store.js';
+import type { Queryable } from '../../db/queryable.js';
 
 /**
  * Records that a job brought these stored images; returns how many it had not recorded before.

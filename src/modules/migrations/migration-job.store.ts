@@ -11,7 +11,9 @@ import { importResultSchema } from '../../model/import-result.js';
 import { importCheckpointsSchema, importProgressSchema } from '../../model/import-state.js';
 import { FAILED_PHASES, MIGRATION_STATUSES, type MigrationStatus } from './migration-status.js';
 
-export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+import type { Queryable } from '../../db/queryable.js';
+
+export type { Queryable };
 
 /** A JSON column read back: parsed against its schema, or a clear error naming job and column. */
 function column<S extends z.ZodType>(name: string, schema: S) {

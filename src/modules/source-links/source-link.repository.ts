@@ -1,6 +1,6 @@
 import type { KnownSource } from '../source-catalog/source-catalog.js';
 import type { RecordKind } from '../../model/record-kinds.js';
-import type { Queryable } from '../migrations/migration-job.store.js';
+import type { Queryable } from '../../db/queryable.js';
 
 /** Whose links these are: a source id is only unique within one organization and provider. */
 export interface SourceLinkScope {

@@ -6,11 +6,13 @@
  */
 import { parseTemplate, type ParseIssue, type Position, type TemplateNode } from './template-parser.js';
 
-export type ReviewReasonCode =
-  | 'loop' | 'conditional' | 'block_helper' | 'inverse_section' | 'partial'
-  | 'helper' | 'context_path' | 'raw_block' | 'syntax'
+export const REVIEW_REASON_CODES = [
+  'loop', 'conditional', 'block_helper', 'inverse_section', 'partial',
+  'helper', 'context_path', 'raw_block', 'syntax',
   /** Not a construct: the source has a newer unpublished draft (set by the importer). */
-  | 'unpublished_version';
+  'unpublished_version',
+] as const;
+export type ReviewReasonCode = (typeof REVIEW_REASON_CODES)[number];
 
 export interface ReviewReason {
   code: ReviewReasonCode;

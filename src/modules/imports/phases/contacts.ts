@@ -117,7 +117,7 @@ async function writeContacts(
     rows.push(row);
     if (d) optOuts.push({ email: c.email, details: d });
   }
-  const outcome = await writeContactBatch(client, ctx.job.organizationId, rows, audienceId, ctx.startedAt);
+  const outcome = await writeContactBatch(client, ctx.job.organizationId, rows, audienceId, ctx.startedAt, ctx.job.id);
   ctx.tally.imported('contacts', outcome.inserted);
   ctx.tally.imported('memberships', outcome.membershipsAdded);
   for (const email of outcome.preexisting) {

@@ -73,7 +73,10 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
     const review = reviewTemplate({ subject: t.subject, html, text: t.text });
     const reasons = [...review.reasons, ...versionReason(t, findSource(ctx.job.source)?.label ?? ctx.job.source)];
     const needsReview = reasons.length > 0;
-    const variables = t.variables.map((v) => ({ key: v.key, type: v.type, fallback: v.fallback }));
+    // Sources that do not list a template's variables (SendGrid) get the ones its body uses.
+    const variables = t.variables.length
+      ? t.variables.map((v) => ({ key: v.key, type: v.type, fallback: v.fallback }))
+      : review.variables.map((v) => ({ key: v.name, type: 'string', fallback: v.fallback }));
     await ctx.commit(async (client) => {
       await countImages(ctx, client, images);
       const linked = await ctx.linkedId(client, 'template', t.sourceId);

@@ -1,0 +1,98 @@
+import { builder } from '../../graphql/builder.js';
+import { requireAuth } from '../../graphql/context.js';
+import { pageRequest, toConnection } from '../../graphql/pagination.js';
+import { storedValueText } from '../custom-fields/value-text.js';
+import { findTemplate, pageTemplates, TEMPLATE_STATUSES, type TemplateRecord, type TemplateVariableRecord } from './template.repository.js';
+import type { ReviewReason, ReviewReasonCode } from './template-review.js';
+
+const TemplateStatusEnum = builder.enumType('TemplateStatus', {
+  description: 'Whether a template was published at the source.',
+  values: {
+    draft: { value: 'draft', description: 'A draft at the source' },
+    published: { value: 'published', description: 'Published at the source' },
+  } as const satisfies Record<(typeof TEMPLATE_STATUSES)[number], { readonly value: string; readonly description: string }>,
+});
+
+const TemplateReviewCodeEnum = builder.enumType('TemplateReviewCode', {
+  description: 'What a review finding is about: a construct this platform’s template language renders differently, or a doubt about the version imported.',
+  values: {
+    loop: { value: 'loop', description: 'A loop (`{{#each}}`)' },
+    conditional: { value: 'conditional', description: 'A conditional (`{{#if}}`, `{{#unless}}`)' },
+    block_helper: { value: 'block_helper', description: 'Another block helper (`{{#with}}`, custom ones)' },
+    inverse_section: { value: 'inverse_section', description: 'An inverse section (`{{^name}}`)' },
+    partial: { value: 'partial', description: 'A partial (`{{> name}}`)' },
+    helper: { value: 'helper', description: 'A helper called with arguments' },
+    context_path: { value: 'context_path', description: 'A path only meaningful inside a block (`this`, `../x`, `@index`)' },
+    raw_block: { value: 'raw_block', description: 'A raw block (`{{{{raw}}}}`)' },
+    syntax: { value: 'syntax', description: 'A syntax problem, or a variable name this platform cannot substitute' },
+    unpublished_version: { value: 'unpublished_version', description: 'Not a construct: the source has a newer unpublished draft, so which version was imported is unclear' },
+  } as const satisfies Record<ReviewReasonCode, { readonly value: ReviewReasonCode; readonly description: string }>,
+});
+
+const TemplateReviewFindingRef = builder.objectRef<ReviewReason>('TemplateReviewFinding').implement({
+  description: 'Why an imported template needs a look before it is sent, with where in the template.',
+  fields: (t) => ({
+    code: t.field({ type: TemplateReviewCodeEnum, description: 'What kind of finding it is', resolve: (r) => r.code }),
+    construct: t.exposeString('construct', { description: 'The construct exactly as written (at most 80 characters); empty when the finding is about no construct' }),
+    field: t.exposeString('field', { description: 'Which part of the template it is in: `subject`, `html`, `text` (or `template` for the whole)' }),
+    line: t.exposeInt('line', { description: 'Its line in that part, from 1' }),
+    column: t.exposeInt('column', { description: 'Its column in that line, from 1' }),
+    message: t.exposeString('message', { description: 'For people: what was found, where, and what to do about it' }),
+  }),
+});
+
+const TemplateVariableRef = builder.objectRef<TemplateVariableRecord>('TemplateVariable').implement({
+  description: 'A variable the source declared for a template.',
+  fields: (t) => ({
+    key: t.exposeString('key', { description: 'Its name, as the template uses it' }),
+    type: t.exposeString('type', { description: 'Its type at the source (`string`, `number`, `boolean`, `object`, `list`)' }),
+    fallback: t.string({
+      nullable: true,
+      description: 'Its fallback value at the source, as text (`42`, `true`); null when there is none',
+      resolve: (v) => storedValueText(v.fallback),
+    }),
+  }),
+});
+
+export const TemplateRef = builder.objectRef<TemplateRecord>('Template');
+
+builder.node(TemplateRef, {
+  description: 'An email template imported from a source, with what a person should review before sending it.',
+  id: { resolve: (tpl) => tpl.id, description: 'Its id (`tpl_…`)' },
+  loadOne: (id, ctx) => findTemplate(ctx.em, requireAuth(ctx).organizationId, id),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Its name at the source' }),
+    alias: t.exposeString('alias', { nullable: true, description: 'Its alias at the source (a name to send it by)' }),
+    subject: t.exposeString('subject', { nullable: true, description: 'The subject line' }),
+    from: t.exposeString('from', { nullable: true, description: 'The sender address it was set up with' }),
+    replyTo: t.exposeStringList('replyTo', { nullable: true, description: 'Reply-to addresses; null when none were set' }),
+    html: t.exposeString('html', { description: 'The HTML body (images the source hosted point at copies here)' }),
+    text: t.exposeString('text', { nullable: true, description: 'The plain-text body, if the source had one' }),
+    status: t.field({ type: TemplateStatusEnum, description: 'Whether it was published at the source', resolve: (tpl) => tpl.status }),
+    needsReview: t.exposeBoolean('needsReview', { description: 'Whether anything in reviewFindings needs a look before it is sent' }),
+    reviewFindings: t.field({
+      type: [TemplateReviewFindingRef],
+      description: 'What needs a look, in order of field and position; empty when nothing does',
+      resolve: (tpl) => tpl.reviewFindings,
+    }),
+    variables: t.field({ type: [TemplateVariableRef], description: 'The variables the source declared for it', resolve: (tpl) => tpl.variables }),
+    sourceProvider: t.exposeString('sourceProvider', { nullable: true, description: 'Where it came from' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was imported' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed (imported, or overwritten by a later import)' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  templates: t.connection({
+    type: TemplateRef,
+    description: 'The organization’s templates, by id',
+    args: {
+      needsReview: t.arg.boolean({ description: 'Only templates that need (true) or do not need (false) a review' }),
+    },
+    resolve: async (_r, args, ctx) => {
+      const request = pageRequest(args);
+      const page = await pageTemplates(ctx.em, requireAuth(ctx).organizationId, { needsReview: args.needsReview ?? null }, request);
+      return toConnection(page.rows, request, (tpl) => tpl.id, page.totalCount);
+    },
+  }),
+}));
