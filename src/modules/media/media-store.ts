@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
+import type { Queryable } from '../../db/queryable.js';
+import { insertMediaAsset } from './media.repository.js';
 
 const EXTENSIONS: Record<string, string> = {
   'image/png': 'png',
@@ -16,17 +17,13 @@ export function mediaPath(sha256: string, contentType: string): string {
 
 /** Stores bytes content-addressed (the same image twice is stored once). */
 export async function storeMedia(
-  db: pg.PoolClient | pg.Pool,
+  db: Queryable,
   organizationId: string,
   bytes: Buffer,
   contentType: string,
   sourceUrl: string | null,
 ): Promise<{ sha256: string; inserted: boolean }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const { rowCount } = await db.query(
-    `insert into media_assets (organization_id, sha256, content_type, size, bytes, source_url)
-     values ($1, $2, $3, $4, $5, $6) on conflict (organization_id, sha256) do nothing`,
-    [organizationId, sha256, contentType, bytes.length, bytes, sourceUrl],
-  );
-  return { sha256, inserted: (rowCount ?? 0) > 0 };
+  const inserted = await insertMediaAsset(db, { organizationId, sha256, contentType, bytes, sourceUrl });
+  return { sha256, inserted };
 }

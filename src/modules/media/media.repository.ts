@@ -1,5 +1,23 @@
 import type { Queryable } from '../../db/queryable.js';
 
+export interface NewMediaAsset {
+  organizationId: string;
+  sha256: string;
+  contentType: string;
+  bytes: Buffer;
+  sourceUrl: string | null;
+}
+
+/** False when the organization already stores these bytes (same sha256): the first copy is kept. */
+export async function insertMediaAsset(db: Queryable, asset: NewMediaAsset): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `insert into media_assets (organization_id, sha256, content_type, size, bytes, source_url)
+     values ($1, $2, $3, $4, $5, $6) on conflict (organization_id, sha256) do nothing`,
+    [asset.organizationId, asset.sha256, asset.contentType, asset.bytes.length, asset.bytes, asset.sourceUrl],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 /**
  * Records that a job brought these stored images; returns how many it had not recorded before.
  * That count is the job's image tally, so an image used by several templates counts once.

@@ -1,12 +1,10 @@
 import type pg from 'pg';
-import { newId } from '../../db/ids.js';
 import { MigrationJobStore } from '../migrations/migration-job.store.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { webhookDeliveryJob } from '../../jobs/job-definitions.js';
 import type { Logger } from '../../logger.js';
-
-export const WEBHOOK_EVENTS = ['migration.scan_completed', 'migration.completed', 'migration.failed'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+import { endpointsWanting, type WebhookEvent } from './webhook-endpoint.repository.js';
+import { insertDelivery } from './webhook-delivery.repository.js';
 
 type Sender = Pick<JobQueue, 'send'>;
 
@@ -27,10 +25,7 @@ export async function emitMigrationEvent(
   try {
     const [job] = await new MigrationJobStore(db).findMany([jobId]);
     if (!job) return;
-    const { rows: endpoints } = await db.query<{ id: string }>(
-      `select id from webhook_endpoints where organization_id = $1 and $2 = any(events)`,
-      [job.organizationId, event],
-    );
+    const endpointIds = await endpointsWanting(db, job.organizationId, event);
     const payload = {
       type: event,
       timestamp: toIso(new Date()),
@@ -45,12 +40,8 @@ export async function emitMigrationEvent(
         completed_at: toIso(job.completedAt),
       },
     };
-    for (const endpoint of endpoints) {
-      const id = newId('msg');
-      await db.query(
-        `insert into webhook_deliveries (id, endpoint_id, organization_id, event, payload) values ($1, $2, $3, $4, $5)`,
-        [id, endpoint.id, job.organizationId, event, payload],
-      );
+    for (const endpointId of endpointIds) {
+      const id = await insertDelivery(db, { endpointId, organizationId: job.organizationId, event, payload });
       await jobs.send(webhookDeliveryJob, { deliveryId: id });
     }
   } catch (err) {

@@ -3,10 +3,11 @@ import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth, type GraphQLContext } from '../../graphql/context.js';
 import { pageRequest, toConnection } from '../../graphql/pagination.js';
 import { NotFoundError, ValidationError } from '../../graphql/error-types.js';
-import { DELIVERY_STATUSES, WebhookEndpointService, type WebhookDeliveryRow, type WebhookEndpointRow } from './webhook-endpoint.service.js';
-import { WEBHOOK_EVENTS } from './webhook-events.js';
+import { WebhookEndpointService } from './webhook-endpoint.service.js';
+import { WEBHOOK_EVENTS, type WebhookEndpointRow } from './webhook-endpoint.repository.js';
+import { DELIVERY_STATUSES, type WebhookDeliveryRow } from './webhook-delivery.repository.js';
 
-const service = (ctx: GraphQLContext) => new WebhookEndpointService(ctx.em, ctx.services);
+const service = (ctx: GraphQLContext) => new WebhookEndpointService(ctx.services);
 
 const WebhookEventEnum = builder.enumType('WebhookEvent', {
   description: 'What a webhook endpoint can be told about; the payload’s `type` is the dotted name.',
