@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.js';
 import { restError } from './rest-errors.js';
+import { findMediaAsset } from '../modules/media/media.repository.js';
 
 /**
  * Re-hosted media, public like any image in an email: the path is the content's SHA-256, so it
@@ -11,14 +12,10 @@ export function mediaRoutes(services: AppServices): Hono {
   app.get('/:file', async (c) => {
     const match = /^([0-9a-f]{64})\.[a-z]{2,4}$/.exec(c.req.param('file'));
     if (!match) return restError(c, 'not_found', 'No such media');
-    const { rows } = await services.pool.query<{ content_type: string; bytes: Buffer }>(
-      'select content_type, bytes from media_assets where sha256 = $1 limit 1',
-      [match[1]],
-    );
-    const asset = rows[0];
+    const asset = await findMediaAsset(services.pool, match[1]!);
     if (!asset) return restError(c, 'not_found', 'No such media');
     return c.body(new Uint8Array(asset.bytes), 200, {
-      'content-type': asset.content_type,
+      'content-type': asset.contentType,
       'cache-control': 'public, max-age=31536000, immutable',
       'x-content-type-options': 'nosniff',
     });

@@ -30,3 +30,9 @@ export async function recordJobMedia(db: Queryable, jobId: string, sha256s: stri
   ]);
   return rowCount ?? 0;
 }
+
+/** A re-hosted file by its digest (media is shared: the same bytes are stored once). */
+export async function findMediaAsset(db: Queryable, sha256: string): Promise<{ contentType: string; bytes: Buffer } | null> {
+  const { rows } = await db.query<{ content_type: string; bytes: Buffer }>('select content_type, bytes from media_assets where sha256 = $1 limit 1', [sha256]);
+  return rows[0] ? { contentType: rows[0].content_type, bytes: rows[0].bytes } : null;
+}
