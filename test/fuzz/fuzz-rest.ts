@@ -192,10 +192,10 @@ const restList: FuzzProperty<{ limit: string | undefined; cursor: string | undef
   describe: 'GET /v1/migrate?limit&cursor with hostile values (NUL, empty, huge, other org\'s job, repeated) → 200 or 422 validation_error',
   arbitrary: (env) =>
     fc.record({
-      limit: fc.option(limitValue.map((s) => s.slice(0, 1000)), { nil: undefined }),
-      cursor: fc.option(idLike({ own: Object.values(env.orgA.jobs), others: Object.values(env.orgB.jobs) }).map((s) => (s.length > 2000 ? s.slice(0, 2000) : s)), { nil: undefined }),
-      // Values stay under Node's 16 KiB request-line limit (past it Node answers 431 itself).
-      extra: fc.option(fc.tuple(unknownFieldName, hostileString.map((s) => s.slice(0, 1000))), { nil: undefined }),
+      limit: fc.option(limitValue.map((s) => fitInUrl(s, 1000)), { nil: undefined }),
+      cursor: fc.option(idLike({ own: Object.values(env.orgA.jobs), others: Object.values(env.orgB.jobs) }).map((s) => fitInUrl(s, 4000)), { nil: undefined }),
+      // Values stay under Node's 16 KiB request-line limit once percent-encoded (past it Node answers 431 itself).
+      extra: fc.option(fc.tuple(unknownFieldName.map((n) => fitInUrl(n, 2000)), hostileString.map((s) => fitInUrl(s, 4000))), { nil: undefined }),
       repeat: fc.boolean(),
     }),
   examples: () => [
@@ -340,3 +340,21 @@ const restIdempotency: FuzzProperty<{ key: string; variant: 'same' | 'other-body
 };
 
 export const REST_PROPERTIES: FuzzProperty[] = [restAuth, restReadOnly, restCrossOrg, restIds, restList, restRoutesProperty, restIdempotency];
+
+/** The longest prefix of `value` whose percent-encoding is at most `max` characters (whole code points). */
+function fitInUrl(value: string, max: number): string {
+  let out = '';
+  let length = 0;
+  for (const char of value) {
+    let encoded = 9; // a lone surrogate is sent as U+FFFD, %EF%BF%BD
+    try {
+      encoded = encodeURIComponent(char).length;
+    } catch {
+      // not well-formed: counted as above
+    }
+    if (length + encoded > max) break;
+    out += char;
+    length += encoded;
+  }
+  return out;
+}
