@@ -12,6 +12,7 @@
  *   CHAOS_PROFILE "ci" runs the CI sizes and shortcuts of the vitest files instead (default "long")
  *   CHAOS_REPORT  write the outcomes as JSON to this file
  *   CHAOS_VERBOSE print every run's notes as it ends
+ *   CHAOS_LOGS    print the last N characters of every process's log after each run (default 20000)
  *   DATABASE_URL  a server to create the scenarios' databases on; otherwise an embedded
  *                 PostgreSQL (pg-restart always restarts one of its own)
  *
@@ -145,6 +146,7 @@ async function main(): Promise<number> {
           const verdict = classify(record);
           log(`chaos: ${s.name} run ${i + 1}/${runs}: ${verdict}${record.outcome?.recoverMs != null ? `, recovered in ${secs(record.outcome.recoverMs)}` : ''} (${record.seconds.toFixed(1)} s)${record.missed ? `: ${record.missed}` : ''}`);
           if (process.env.CHAOS_VERBOSE && record.outcome) log(describeOutcome(record.outcome));
+          if (process.env.CHAOS_LOGS) log(o.env.logs(Number(process.env.CHAOS_LOGS) || 20_000));
         }
       }
       await o.close().catch((err) => log(`chaos: closing ${key}: ${(err as Error).message}`));
