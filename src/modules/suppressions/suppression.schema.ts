@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth, type GraphQLContext } from '../../graphql/context.js';
 import { pageRequest, toConnection } from '../../graphql/pagination.js';
 import { requestMemo } from '../../graphql/request-memo.js';
@@ -6,16 +7,13 @@ import { findSuppressionGroup } from '../suppression-groups/suppression-group.re
 import { SuppressionGroupRef } from '../suppression-groups/suppression-group.schema.js';
 import { pageSuppressions, SUPPRESSION_REASONS, type SuppressionRecord } from './suppression.repository.js';
 
-export const SuppressionReasonEnum = builder.enumType('SuppressionReason', {
-  description: 'Why an address is suppressed.',
-  values: {
-    unsubscribe: { value: 'unsubscribe', description: 'It unsubscribed (at the source, or from a suppression group)' },
-    bounce: { value: 'bounce', description: 'Mail to it bounced' },
-    spam_complaint: { value: 'spam_complaint', description: 'It reported mail as spam' },
-    invalid: { value: 'invalid', description: 'It is not a deliverable address' },
-    block: { value: 'block', description: 'Its mail server blocked mail' },
-    manual: { value: 'manual', description: 'Someone suppressed it by hand' },
-  } as const satisfies Record<(typeof SUPPRESSION_REASONS)[number], { readonly value: string; readonly description: string }>,
+export const SuppressionReasonEnum = describedEnum('SuppressionReason', 'Why an address is suppressed.', SUPPRESSION_REASONS, {
+  unsubscribe: 'It unsubscribed (at the source, or from a suppression group)',
+  bounce: 'Mail to it bounced',
+  spam_complaint: 'It reported mail as spam',
+  invalid: 'It is not a deliverable address',
+  block: 'Its mail server blocked mail',
+  manual: 'Someone suppressed it by hand',
 });
 
 /** A suppression's group, read once per request however many of its members a page holds. */

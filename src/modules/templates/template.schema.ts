@@ -1,32 +1,27 @@
 import { builder } from '../../graphql/builder.js';
+import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth } from '../../graphql/context.js';
 import { pageRequest, toConnection } from '../../graphql/pagination.js';
 import { storedValueText } from '../custom-fields/value-text.js';
 import { findTemplate, pageTemplates, TEMPLATE_STATUSES, type TemplateRecord, type TemplateVariableRecord } from './template.repository.js';
-import type { ReviewReason, ReviewReasonCode } from './template-review.js';
+import { REVIEW_REASON_CODES, type ReviewReason } from './template-review.js';
 
-const TemplateStatusEnum = builder.enumType('TemplateStatus', {
-  description: 'Whether a template was published at the source.',
-  values: {
-    draft: { value: 'draft', description: 'A draft at the source' },
-    published: { value: 'published', description: 'Published at the source' },
-  } as const satisfies Record<(typeof TEMPLATE_STATUSES)[number], { readonly value: string; readonly description: string }>,
+const TemplateStatusEnum = describedEnum('TemplateStatus', 'Whether a template was published at the source.', TEMPLATE_STATUSES, {
+  draft: 'A draft at the source',
+  published: 'Published at the source',
 });
 
-const TemplateReviewCodeEnum = builder.enumType('TemplateReviewCode', {
-  description: 'What a review finding is about: a construct this platform’s template language renders differently, or a doubt about the version imported.',
-  values: {
-    loop: { value: 'loop', description: 'A loop (`{{#each}}`)' },
-    conditional: { value: 'conditional', description: 'A conditional (`{{#if}}`, `{{#unless}}`)' },
-    block_helper: { value: 'block_helper', description: 'Another block helper (`{{#with}}`, custom ones)' },
-    inverse_section: { value: 'inverse_section', description: 'An inverse section (`{{^name}}`)' },
-    partial: { value: 'partial', description: 'A partial (`{{> name}}`)' },
-    helper: { value: 'helper', description: 'A helper called with arguments' },
-    context_path: { value: 'context_path', description: 'A path only meaningful inside a block (`this`, `../x`, `@index`)' },
-    raw_block: { value: 'raw_block', description: 'A raw block (`{{{{raw}}}}`)' },
-    syntax: { value: 'syntax', description: 'A syntax problem, or a variable name this platform cannot substitute' },
-    unpublished_version: { value: 'unpublished_version', description: 'Not a construct: the source has a newer unpublished draft, so which version was imported is unclear' },
-  } as const satisfies Record<ReviewReasonCode, { readonly value: ReviewReasonCode; readonly description: string }>,
+const TemplateReviewCodeEnum = describedEnum('TemplateReviewCode', 'What a review finding is about: a construct this platform’s template language renders differently, or a doubt about the version imported.', REVIEW_REASON_CODES, {
+  loop: 'A loop (`{{#each}}`)',
+  conditional: 'A conditional (`{{#if}}`, `{{#unless}}`)',
+  block_helper: 'Another block helper (`{{#with}}`, custom ones)',
+  inverse_section: 'An inverse section (`{{^name}}`)',
+  partial: 'A partial (`{{> name}}`)',
+  helper: 'A helper called with arguments',
+  context_path: 'A path only meaningful inside a block (`this`, `../x`, `@index`)',
+  raw_block: 'A raw block (`{{{{raw}}}}`)',
+  syntax: 'A syntax problem, or a variable name this platform cannot substitute',
+  unpublished_version: 'Not a construct: the source has a newer unpublished draft, so which version was imported is unclear',
 });
 
 const TemplateReviewFindingRef = builder.objectRef<ReviewReason>('TemplateReviewFinding').implement({
