@@ -71,7 +71,7 @@ export function dedupeByEmail(rows: ContactRow[]): ContactRow[] {
 // Point lookups by index, written so the planner cannot choose otherwise: with thousands of
 // addresses against a large organization it would pick a (parallel) scan of the whole table,
 // which grows with every batch. A LATERAL subquery with OFFSET 0 is never flattened into a join.
-const LOOKUP_CONTACTS = `
+export const LOOKUP_CONTACTS = `
   select c.* from unnest($2::text[]) as wanted (email)
   cross join lateral (
     select email, id, first_name, last_name, unsubscribed, custom_fields, created_at < $3 as preexisting
