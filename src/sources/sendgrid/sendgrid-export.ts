@@ -32,7 +32,14 @@ async function waitForExport(http: SendGridHttp, id: string, signal?: AbortSigna
   const deadline = Date.now() + EXPORT_MAX_WAIT_MS;
   for (let wait = POLL_MIN_MS; ; wait = Math.min(POLL_MAX_MS, wait * 2)) {
     const job = parseBody(`GET ${path}`, wireExportJob, await http.get(path));
-    if (job.status === 'ready') return job;
+    if (job.status === 'ready') {
+      // Without its file links (absent, or not a list of text) a ready export would read as
+      // empty: a wrong answer, not an empty list.
+      if (job.urls === undefined) {
+        throw new SourceError('unexpected_response', `SendGrid contact export ${id} is ready but lists no readable file links`);
+      }
+      return job;
+    }
     if (job.status === 'failure') {
       throw new SourceError('unavailable', `SendGrid contact export ${id} failed: ${job.message ?? 'no reason given'}`);
     }
