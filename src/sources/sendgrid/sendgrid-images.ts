@@ -15,13 +15,17 @@ export function hostedImageUrls(html: string): string[] {
   return [...found];
 }
 
+const IMAGE_TIMEOUT_MS = 30_000;
+
 /**
  * Downloads a CDN image. Template bodies always name the real CDN; `cdnUrl` (SENDGRID_CDN_URL)
  * stands in for it when the CDN is emulated.
  */
 export async function fetchImage(url: string, options: { cdnUrl?: string; signal?: AbortSignal }): Promise<{ bytes: Buffer; contentType: string }> {
   const from = options.cdnUrl ? url.replace(SENDGRID_CDN, options.cdnUrl.replace(/\/+$/, '')) : url;
-  const res = await fetch(from, { signal: options.signal ?? AbortSignal.timeout(30_000) });
+  // An image that never finishes must not hold the templates phase: 30 s, whatever the caller's signal.
+  const timeout = AbortSignal.timeout(IMAGE_TIMEOUT_MS);
+  const res = await fetch(from, { signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
   if (!res.ok) throw new SourceError('unavailable', `SendGrid CDN image ${url} answered ${res.status}`);
   return { bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
 }
