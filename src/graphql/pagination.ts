@@ -67,3 +67,13 @@ export function toConnection<T>(rows: T[], request: PageRequest, keyOf: (row: T)
     },
   };
 }
+
+/**
+ * A connection over a list read whole (an organization's API keys, its webhook endpoints: a
+ * handful), paged after the row whose key is `afterKey`.
+ */
+export function listConnection<T>(all: T[], request: PageRequest, keyOf: (row: T) => string) {
+  const start = request.afterKey === null ? 0 : all.findIndex((row) => keyOf(row) === request.afterKey) + 1;
+  if (start === 0 && request.afterKey !== null) throw validationError('after is not a cursor of this connection', ['after']);
+  return toConnection(all.slice(start, start + request.first + 1), request, keyOf, all.length);
+}

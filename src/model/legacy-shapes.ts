@@ -6,7 +6,7 @@
 // Legacy rows are read field by field with defaults for what they lack.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const LEGACY_KINDS: Record<string, string> = { list: 'audience', topic: 'suppression_group', contact_topic: 'group_suppression' };
+const LEGACY_KINDS: Record<string, string> = { list: 'audience', topic: 'suppression_group', contact_topic: 'group_suppression' };
 const ESTIMATE_KIND_RENAMES: Record<string, string> = { topics: 'suppression_groups' };
 const PERMISSION_KINDS: Record<string, string[]> = {
   contacts: ['audiences', 'contacts', 'custom_fields'],
@@ -17,7 +17,7 @@ const PERMISSION_KINDS: Record<string, string[]> = {
 const item = { selectable: true, reasons: [] };
 
 /** A scan result of the per-source snake_case shapes (Resend's, SendGrid's) in the one typed shape of src/model. */
-export function typedScan(s: Json): Json {
+function typedScan(s: Json): Json {
   const kinds = Object.entries((s.estimate?.kinds ?? {}) as Record<string, Json>);
   const rate = typeof s.estimate?.rate_limit === 'number' ? s.estimate.rate_limit : null;
   return {

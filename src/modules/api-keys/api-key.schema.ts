@@ -1,7 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth } from '../../graphql/context.js';
-import { pageRequest, toConnection } from '../../graphql/pagination.js';
+import { listConnection, pageRequest } from '../../graphql/pagination.js';
 import { NotFoundError, ValidationError } from '../../graphql/error-types.js';
 import { ApiKey, API_KEY_SCOPES } from './api-key.entity.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-key.service.js';
@@ -58,9 +58,7 @@ builder.queryField('apiKeys', (t) =>
     resolve: async (_root, args, ctx) => {
       const request = pageRequest(args);
       const keys = await listApiKeys(ctx.em, requireAuth(ctx).organizationId);
-      const start = request.afterKey ? keys.findIndex((k) => k.id === request.afterKey) + 1 : 0;
-      if (start === 0 && request.afterKey) throw new ValidationError('after is not a cursor of this connection', ['after']);
-      return toConnection(keys.slice(start, start + request.first + 1), request, (k) => k.id, keys.length);
+      return listConnection(keys, request, (k) => k.id);
     },
   }),
 );

@@ -122,6 +122,9 @@ export interface QueuedWork {
   singleton?: boolean;
 }
 
+/** An organization's jobs, narrowed by a JobFilter: $1 organization, $2 status, $3 source (null: any). */
+const IN_FILTER = 'organization_id = $1 and ($2::text is null or status = $2) and ($3::text is null or source = $3)';
+
 export interface JobFilter {
   status?: MigrationStatus;
   source?: (typeof KNOWN_SOURCES)[number];
@@ -155,7 +158,7 @@ export class MigrationJobStore {
   async page(organizationId: string, limit: number, after: { createdAt: Date; id: string } | null, filter: JobFilter = {}): Promise<MigrationJob[]> {
     const { rows } = await this.db.query(
       `select * from migration_jobs
-        where organization_id = $1 and ($2::text is null or status = $2) and ($3::text is null or source = $3)
+        where ${IN_FILTER}
           and ($4::timestamptz is null or (created_at, id) < ($4, $5))
         order by created_at desc, id desc limit $6`,
       [organizationId, filter.status ?? null, filter.source ?? null, after?.createdAt ?? null, after?.id ?? null, limit],
@@ -165,7 +168,7 @@ export class MigrationJobStore {
 
   async count(organizationId: string, filter: JobFilter = {}): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
-      `select count(*)::int as n from migration_jobs where organization_id = $1 and ($2::text is null or status = $2) and ($3::text is null or source = $3)`,
+      `select count(*)::int as n from migration_jobs where ${IN_FILTER}`,
       [organizationId, filter.status ?? null, filter.source ?? null],
     );
     return rows[0]!.n;

@@ -1,7 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth, type GraphQLContext } from '../../graphql/context.js';
-import { pageRequest, toConnection } from '../../graphql/pagination.js';
+import { listConnection, pageRequest, toConnection } from '../../graphql/pagination.js';
 import { NotFoundError, ValidationError } from '../../graphql/error-types.js';
 import { WebhookEndpointService } from './webhook-endpoint.service.js';
 import { WEBHOOK_EVENTS, type WebhookEndpointRow } from './webhook-endpoint.repository.js';
@@ -98,9 +98,7 @@ builder.queryField('webhookEndpoints', (t) =>
     resolve: async (_r, args, ctx) => {
       const request = pageRequest(args);
       const all = await service(ctx).list(requireAuth(ctx));
-      const start = request.afterKey ? all.findIndex((e) => e.id === request.afterKey) + 1 : 0;
-      if (start === 0 && request.afterKey) throw new ValidationError('after is not a cursor of this connection', ['after']);
-      return toConnection(all.slice(start, start + request.first + 1), request, (e) => e.id, all.length);
+      return listConnection(all, request, (e) => e.id);
     },
   }),
 );
