@@ -5,7 +5,7 @@ import { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './logger.js';
 import { createCredentialSealer, type CredentialSealer } from './modules/credentials/credential-sealer.js';
 import { ProgressHub } from './modules/progress/progress-hub.js';
-import { readProgressStates } from './modules/progress/progress-state.js';
+import { readChangedStates, readProgressStates } from './modules/progress/progress-state.js';
 import { NotificationListener } from './db/notification-listener.js';
 import { KeyRevocations } from './modules/api-keys/key-revocations.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
@@ -36,7 +36,12 @@ export async function createAppServices(
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6 });
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
   const listener = new NotificationListener(env.DATABASE_URL, logger, 'migrate-listener');
-  const progress = new ProgressHub(listener, (ids) => readProgressStates(pool, ids), logger);
+  const progress = new ProgressHub(
+    listener,
+    { jobs: (ids) => readProgressStates(pool, ids), changedSince: (orgs, since) => readChangedStates(pool, orgs, since) },
+    logger,
+    { updatesPerSecond: env.PROGRESS_UPDATES_PER_SECOND },
+  );
   const revocations = new KeyRevocations(listener, pool, logger);
   await listener.start();
   const rateLimits = createRateLimits({ env, pool, logger });

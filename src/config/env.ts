@@ -65,6 +65,9 @@ const EnvSchema = z.object({
   /** Sealed credentials of failed jobs are wiped this long after the failure. */
   CREDENTIAL_RETENTION_HOURS: z.coerce.number().min(0).default(168),
 
+  /** Live progress: at most this many updates a second per job reach a subscriber (the latest always does). */
+  PROGRESS_UPDATES_PER_SECOND: z.coerce.number().min(1).max(50).default(4),
+
   /** Allow webhook endpoints on loopback and private addresses (tests, local development). */
   WEBHOOK_ALLOW_PRIVATE: boolean.default(false),
 

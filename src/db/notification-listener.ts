@@ -14,7 +14,9 @@ type Handler = (payload: string) => void;
 export class NotificationListener {
   private client: pg.Client | null = null;
   private readonly handlers = new Map<string, Handler[]>();
-  private readonly reconnectHooks: (() => Promise<void>)[] = [];
+  private readonly reconnectHooks: ((lostAt: Date) => Promise<void>)[] = [];
+  /** When the connection last dropped: what changed since may have been missed. */
+  private lostAt = new Date();
   private stopped = false;
   private connecting: Promise<void> | null = null;
   private connectedBefore = false;
@@ -30,8 +32,11 @@ export class NotificationListener {
     this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
   }
 
-  /** Called after every reconnect (not the first connect), once LISTEN is in place again. */
-  onReconnect(hook: () => Promise<void>): void {
+  /**
+   * Called after every reconnect (not the first connect), once LISTEN is in place again, with
+   * when the connection was lost.
+   */
+  onReconnect(hook: (lostAt: Date) => Promise<void>): void {
     this.reconnectHooks.push(hook);
   }
 
@@ -88,13 +93,14 @@ export class NotificationListener {
 
   private async afterReconnect(): Promise<void> {
     for (const hook of this.reconnectHooks) {
-      await hook().catch((err: Error) => this.logger.warn({ err: err.message }, 're-read after reconnect failed'));
+      await hook(this.lostAt).catch((err: Error) => this.logger.warn({ err: err.message }, 're-read after reconnect failed'));
     }
   }
 
   private onLost(client: pg.Client, err: Error): void {
     if (this.stopped || this.client !== client) return;
     this.client = null;
+    this.lostAt = new Date();
     this.logger.warn({ err: err.message }, 'notification listener connection lost');
     client.end().catch(() => {});
     void this.connect();

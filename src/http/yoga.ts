@@ -6,6 +6,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import type { AppServices } from '../app-services.js';
 import { authenticateApiKey, bearerToken, type AuthContext } from '../modules/api-keys/api-key.service.js';
 import { useRequestGuards } from '../graphql/request-guards.js';
+import { useSharedSubscriptionResults } from '../graphql/shared-subscription-results.js';
 
 /**
  * Set by the transport: the HTTP layer authenticates once per request (and the REST shim passes
@@ -104,6 +105,7 @@ export function createGraphQLServer(services: AppServices): Yoga {
         blockFieldSuggestion: { enabled: false },
       }),
       finalErrors(),
+      useSharedSubscriptionResults(),
     ],
     context: async (initial) => {
       const em = orm.em.fork();

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { IMPORT_COUNTERS } from './record-kinds.js';
+import { SCAN_KINDS } from './scan-result.js';
 
 const cursorMark = z.object({ after: z.string().nullable(), done: z.boolean() });
 
@@ -22,17 +24,37 @@ export const PROGRESS_PHASES = [...IMPORT_PHASES, 'done'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 export type ProgressPhase = (typeof PROGRESS_PHASES)[number];
 
-/** Work done of one kind; `total` is null while unknown (e.g. a list's members before the read). */
-export const kindCountSchema = z.object({ processed: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable() });
+/**
+ * Work done of one kind. `processed` counts records read (the unit of `total`), `imported`,
+ * `skipped` and `errors` what became of them; `total` is null while unknown.
+ */
+export const kindCountSchema = z.object({
+  processed: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative().nullable(),
+  imported: z.number().int().nonnegative().default(0),
+  skipped: z.number().int().nonnegative().default(0),
+  errors: z.number().int().nonnegative().default(0),
+});
 
-/** Per-kind counters and the current phase, saved with every batch (the `progress` column). */
+/**
+ * What a subscriber is shown, saved with every batch (the `progress` column) so the NOTIFY its
+ * commit sends carries it: the phase, per-kind counters, `percent` (never lower than the last
+ * saved one within a job) and `etaSeconds` as of `updatedAt`. While scanning, `scanned` holds
+ * what the scan has counted so far.
+ */
 export const importProgressSchema = z.object({
   phase: z.enum(PROGRESS_PHASES).nullable().optional(),
-  counts: z.record(z.string(), kindCountSchema).default({}),
-  /** When the import began (for the ETA). */
+  counts: z.partialRecord(z.enum(IMPORT_COUNTERS), kindCountSchema).default({}),
+  /** When the import began (its first run). */
   startedAt: z.string().optional(),
+  percent: z.number().min(0).max(100).nullable().optional(),
+  etaSeconds: z.number().int().nonnegative().nullable().optional(),
+  /** When these figures were taken. */
+  updatedAt: z.string().optional(),
+  scanned: z.partialRecord(z.enum(SCAN_KINDS), z.number().int().nonnegative()).optional(),
 });
 
 export type ImportCheckpoints = z.infer<typeof importCheckpointsSchema>;
 export type KindCount = z.infer<typeof kindCountSchema>;
 export type ImportProgress = z.infer<typeof importProgressSchema>;
+export type ScanCounts = NonNullable<ImportProgress['scanned']>;

@@ -56,7 +56,7 @@ async function runImport(
     const done = await store.transition(job, { from: ['importing'], run: job.run }, {
       status: 'completed',
       importResult: result,
-      progress: runner.currentProgress,
+      progress: runner.finalProgress(),
       completedAt: new Date(),
       // Used once: the credential is wiped as soon as the import no longer needs it.
       sealedCredential: null,

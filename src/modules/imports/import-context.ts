@@ -4,6 +4,8 @@ import type { SourceConnector } from '../../sources/source-types.js';
 import type { ImportOptions } from '../../model/import-options.js';
 import type { ImportCheckpoints, ImportProgress } from '../../model/import-state.js';
 import type { ImportCounter, RecordKind } from '../../model/record-kinds.js';
+import type { ImportPhase, KindCount } from '../../model/import-state.js';
+import { plannedCounts, ProgressMeter } from './progress-meter.js';
 import { MigrationJobStore, type MigrationJob, type Queryable } from '../migrations/migration-job.store.js';
 import * as sourceLinks from '../source-links/source-link.repository.js';
 import { ImportTally, type PendingProblem } from './import-result.js';
@@ -36,6 +38,7 @@ export class ImportContext {
   readonly checkpoints: ImportCheckpoints;
   readonly progress: ImportProgress;
   readonly startedAt: Date;
+  private readonly meter: ProgressMeter;
   /** Digests of addresses already reported, so a contact in several lists is reported once. */
   private readonly reported = new Set<number>();
 
@@ -48,16 +51,35 @@ export class ImportContext {
     this.checkpoints = structuredClone(job.checkpoints ?? {});
     this.checkpoints.startedAt ??= new Date().toISOString();
     this.startedAt = new Date(this.checkpoints.startedAt);
-    // A resumed run goes on from the committed counters, so progress never falls back.
-    this.progress = { phase: 'custom_fields', counts: structuredClone(job.progress.counts), startedAt: this.checkpoints.startedAt };
+    // A resumed run goes on from the committed counters and percent, so progress never falls back.
+    this.progress = {
+      ...structuredClone(job.progress),
+      phase: 'custom_fields',
+      counts: { ...plannedCounts(job.importOptions, job.scanResult), ...structuredClone(job.progress.counts) },
+      startedAt: this.checkpoints.startedAt,
+    };
+    this.meter = new ProgressMeter(this.progress, job.scanResult?.estimate ?? null);
   }
 
   get options(): ImportOptions {
     return this.job.importOptions;
   }
 
-  count(kind: ImportCounter, total: number | null): { processed: number; total: number | null } {
-    return (this.progress.counts[kind] ??= { processed: 0, total });
+  /** The work counter of `kind` (its total planned from the scan at approval). */
+  count(kind: ImportCounter): KindCount {
+    return this.meter.counter(kind);
+  }
+
+  /** A phase begins (shown to subscribers; its rate is measured from here). */
+  enterPhase(phase: ImportPhase): void {
+    this.meter.enter(phase);
+  }
+
+  /** The final figures of a completed import. */
+  finalProgress() {
+    this.meter.update(this.tally.result, 'done');
+    this.progress.phase = 'done';
+    return this.progress;
   }
 
   /** True the first time an address is reported in this run. */
@@ -90,6 +112,7 @@ export class ImportContext {
     const client = await this.pool.connect();
     const tallyBefore = structuredClone(this.tally.result);
     const checkpointsBefore = structuredClone(this.checkpoints);
+    const progressBefore = structuredClone(this.progress);
     // Records the connector skipped since the last commit are reported with this batch.
     const problems = this.connector.problems.drain();
     let rowProblems: PendingProblem[] = [];
@@ -99,6 +122,7 @@ export class ImportContext {
       for (const p of problems) this.tally.error(p.kind, p.reason, p.sourceId);
       rowProblems = this.tally.takePending();
       await this.tally.persistProblems(client, this.job.id, this.job.run, rowProblems);
+      this.meter.update(this.tally.result);
       const saved = await new MigrationJobStore(client).transition(
         this.job,
         { from: ['importing'], run: this.job.run },
@@ -111,6 +135,10 @@ export class ImportContext {
       // What the rolled-back batch counted did not happen.
       Object.assign(this.tally.result, tallyBefore);
       Object.assign(this.checkpoints, checkpointsBefore);
+      // In place: phases hold their counters.
+      const { counts, ...rest } = progressBefore;
+      Object.assign(this.progress, rest);
+      for (const [kind, c] of Object.entries(counts)) Object.assign(this.meter.counter(kind as ImportCounter), c);
       this.connector.problems.restore(problems);
       this.tally.restorePending(rowProblems);
       throw err;
@@ -123,6 +151,7 @@ export class ImportContext {
   async finishPhase(name: string): Promise<void> {
     await this.commit(async () => {
       this.checkpoints.done = { ...this.checkpoints.done, [name]: true };
+      this.meter.finish(name);
     });
   }
 

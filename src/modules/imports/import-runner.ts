@@ -44,6 +44,11 @@ export class ImportRunner {
     return this.ctx.progress;
   }
 
+  /** The figures the completed job keeps: phase `done`, 100 %. */
+  finalProgress(): ImportProgress {
+    return this.ctx.finalProgress();
+  }
+
   async run(): Promise<ImportResult> {
     const o = this.ctx.options;
     const kinds: ImportCounter[] = ['domains', 'audiences', 'contacts', 'memberships'];
@@ -57,7 +62,6 @@ export class ImportRunner {
       await phase(this.ctx);
       await this.ctx.finishPhase(name);
     }
-    this.ctx.progress.phase = 'done';
     return this.ctx.tally.result;
   }
 }

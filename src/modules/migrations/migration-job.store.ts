@@ -154,6 +154,16 @@ export class MigrationJobStore {
     return rows.map(parseJob);
   }
 
+  /** The organizations' jobs written since `since` (at most `limit`, the latest first). */
+  async changedSince(organizationIds: string[], since: Date, limit = 1000): Promise<MigrationJob[]> {
+    if (!organizationIds.length) return [];
+    const { rows } = await this.db.query(
+      'select * from migration_jobs where organization_id = any($1::text[]) and updated_at >= $2 order by updated_at desc limit $3',
+      [organizationIds, since, limit],
+    );
+    return rows.map(parseJob);
+  }
+
   /** Newest first, keyset-paged on (created_at, id) after the job `after`: `limit` rows. */
   async page(organizationId: string, limit: number, after: { createdAt: Date; id: string } | null, filter: JobFilter = {}): Promise<MigrationJob[]> {
     const { rows } = await this.db.query(
@@ -174,10 +184,10 @@ export class MigrationJobStore {
     return rows[0]!.n;
   }
 
-  async insert(job: JobKey & Pick<MigrationJob, 'source' | 'status' | 'sealedCredential' | 'importOptions'>): Promise<void> {
+  async insert(job: JobKey & Pick<MigrationJob, 'source' | 'status' | 'sealedCredential' | 'importOptions' | 'progress'>): Promise<void> {
     await this.db.query(
-      `insert into migration_jobs (id, organization_id, source, status, sealed_credential, import_options) values ($1, $2, $3, $4, $5, $6)`,
-      [job.id, job.organizationId, job.source, job.status, job.sealedCredential, job.importOptions],
+      `insert into migration_jobs (id, organization_id, source, status, sealed_credential, import_options, progress) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [job.id, job.organizationId, job.source, job.status, job.sealedCredential, job.importOptions, job.progress],
     );
   }
 

@@ -37,7 +37,7 @@ export const ImportCounterEnum = describedEnum('ImportCounter', 'What an import 
   unsubscribe_suppressions: 'Of those, addresses suppressed because the source had the contact unsubscribed',
 });
 
-const ScanKindEnum = describedEnum('ScanKind', 'A kind of resource a scan counts and an import brings.', SCAN_KINDS, {
+export const ScanKindEnum = describedEnum('ScanKind', 'A kind of resource a scan counts and an import brings.', SCAN_KINDS, {
   domains: 'Sending domains',
   audiences: 'Audiences, segments and lists',
   contacts: 'Contacts and their memberships',

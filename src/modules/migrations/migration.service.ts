@@ -17,6 +17,7 @@ import { emitMigrationEvent } from '../webhooks/webhook-events.js';
 import { summarizeProblems } from '../imports/import-problems.repository.js';
 import { resolveImportOptions, type ApproveOptions } from './migration-options.js';
 import type { ImportOptions } from '../../model/import-options.js';
+import { startingProgress } from '../imports/progress-meter.js';
 
 export const CANCELLED_MESSAGE = 'cancelled';
 
@@ -105,7 +106,9 @@ export class MigrationService {
   ): Promise<MigrationJob> {
     const key = { id: newId('mig'), organizationId: auth.organizationId };
     const sealed = await this.services.sealer.seal(credential, { organizationId: auth.organizationId, ownerId: key.id });
-    await this.jobs.insert({ ...key, source, status, sealedCredential: sealed, importOptions });
+    // A targeted migration imports at once: its totals are what it was asked for.
+    const progress = importOptions ? startingProgress({ counts: {} }, importOptions, null) : { counts: {} };
+    await this.jobs.insert({ ...key, source, status, sealedCredential: sealed, importOptions, progress });
     const ref = { jobId: key.id, organizationId: auth.organizationId, run: 1 };
     try {
       if (status === 'pending') await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${key.id}:1` });
@@ -173,7 +176,8 @@ export class MigrationService {
     const job = await this.get(auth, id);
     if (job.status !== 'ready_for_review' || !job.scanResult) throw invalidStatus('approve', job.status);
     const importOptions = resolveImportOptions(options, job.scanResult);
-    const moved = await this.moveAndQueue(job, ['ready_for_review'], { status: 'importing', importOptions }, { work: migrationImportJob, runChange: 'next_run' });
+    const progress = startingProgress(job.progress, importOptions, job.scanResult);
+    const moved = await this.moveAndQueue(job, ['ready_for_review'], { status: 'importing', importOptions, progress }, { work: migrationImportJob, runChange: 'next_run' });
     if (!moved) throw invalidStatus('approve', (await this.reload(job)).status);
     return this.reload(job);
   }

@@ -1,93 +1,194 @@
 import type { Logger } from '../../logger.js';
 import type { NotificationListener } from '../../db/notification-listener.js';
-import { isTerminal, progressStateSchema, type ProgressState } from './progress-state.js';
+import {
+  isTerminal,
+  progressNotificationSchema,
+  stateOfNotification,
+  type ProgressNotification,
+  type ProgressState,
+} from './progress-state.js';
+import { JobSlot, OrganizationSlot } from './progress-slots.js';
 
 export const PROGRESS_CHANNEL = 'migration_progress';
 
-type Reader = (jobIds: string[]) => Promise<ProgressState[]>;
-
-/** One subscriber: holds only the latest state (a slow client never grows a queue). */
-class Slot {
-  latest: ProgressState | null = null;
-  private wake: (() => void) | null = null;
-
-  push(state: ProgressState): void {
-    this.latest = state;
-    this.wake?.();
-    this.wake = null;
-  }
-
-  async next(signal: AbortSignal): Promise<ProgressState | null> {
-    while (!this.latest) {
-      if (signal.aborted) return null;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-    }
-    const state = this.latest;
-    this.latest = null;
-    return state;
-  }
+export interface ProgressReader {
+  /** The jobs' current states. */
+  jobs(ids: string[]): Promise<ProgressState[]>;
+  /** The organizations' jobs written since `since`. */
+  changedSince(organizationIds: string[], since: Date): Promise<ProgressState[]>;
 }
+
+/** A job's throttle while its interval runs: the latest state held back since its start. */
+interface Throttle {
+  held: ProgressState | null;
+  timer: NodeJS.Timeout;
+}
+
+/** Clock skew between this process and the database, allowed for when re-reading after a reconnect. */
+const SKEW_MS = 5_000;
 
 /**
  * Progress NOTIFYs fanned out to this process's subscribers, from the process's one LISTEN
- * connection; after a reconnect every watched job is re-read, so no subscriber misses a
- * transition.
+ * connection. Per job at most `updatesPerSecond` states a second are delivered: the first at
+ * once, later ones held and the latest delivered when the interval ends (a trailing edge, so
+ * the last counters of a burst are never held until the next event); a terminal state goes at
+ * once. Every subscriber of a job gets the same state object, which lets GraphQL execute each
+ * (state, selection) once per process. After a reconnect what changed meanwhile is re-read.
  */
 export class ProgressHub {
-  private readonly slots = new Map<string, Set<Slot>>();
+  private readonly jobSlots = new Map<string, Set<JobSlot>>();
+  private readonly organizationSlots = new Map<string, Set<OrganizationSlot>>();
+  private readonly throttles = new Map<string, Throttle>();
+  /** Per job: reads of the row still running, so states are delivered in the order they came. */
+  private readonly pendingReads = new Map<string, Promise<void>>();
+  private readonly intervalMs: number;
 
   constructor(
     listener: NotificationListener,
-    private readonly readStates: Reader,
+    private readonly read: ProgressReader,
     private readonly logger: Logger,
+    options: { updatesPerSecond: number },
   ) {
-    listener.on(PROGRESS_CHANNEL, (payload) => {
-      try {
-        this.deliver(progressStateSchema.parse(JSON.parse(payload)));
-      } catch (err) {
-        this.logger.warn({ err }, 'unreadable progress notification');
-      }
-    });
-    listener.onReconnect(() => this.rereadWatched());
+    this.intervalMs = 1000 / options.updatesPerSecond;
+    listener.on(PROGRESS_CHANNEL, (payload) => this.receive(payload));
+    listener.onReconnect((lostAt) => this.rereadSince(lostAt));
   }
 
   /** Yields the job's states from `initial` on, completing after a terminal one. */
   async *watch(initial: ProgressState, signal: AbortSignal): AsyncGenerator<ProgressState> {
-    const slot = new Slot();
-    const set = this.slots.get(initial.id) ?? new Set<Slot>();
-    this.slots.set(initial.id, set);
-    set.add(slot);
+    const slot = new JobSlot(signal);
+    const unregister = register(this.jobSlots, initial.id, slot);
     try {
       yield initial;
       if (isTerminal(initial)) return;
-      // A change between the read and the LISTEN registration: re-read once.
-      const [fresh] = await this.readStates([initial.id]);
-      if (fresh && (fresh.status !== initial.status || JSON.stringify(fresh.counts) !== JSON.stringify(initial.counts))) {
-        slot.push(fresh);
-      }
+      // A change between the read and the registration: read once more.
+      const [fresh] = await this.read.jobs([initial.id]);
+      if (fresh && (fresh.status !== initial.status || fresh.updatedAt.getTime() !== initial.updatedAt.getTime())) slot.push(fresh);
       for (;;) {
-        const state = await slot.next(signal);
+        const state = await slot.next();
         if (!state) return;
         yield state;
         if (isTerminal(state)) return;
       }
     } finally {
-      set.delete(slot);
-      if (!set.size) this.slots.delete(initial.id);
+      unregister();
     }
   }
 
+  /** Yields every state of every job of the organization, until `signal` aborts. */
+  async *watchOrganization(organizationId: string, signal: AbortSignal): AsyncGenerator<ProgressState> {
+    const slot = new OrganizationSlot(signal);
+    const unregister = register(this.organizationSlots, organizationId, slot);
+    try {
+      for (;;) {
+        const state = await slot.next();
+        if (!state) return;
+        yield state;
+      }
+    } finally {
+      unregister();
+    }
+  }
+
+  /** How many subscribers this process holds (for the readiness and bench reports). */
+  get subscriberCount(): number {
+    let n = 0;
+    for (const set of this.jobSlots.values()) n += set.size;
+    for (const set of this.organizationSlots.values()) n += set.size;
+    return n;
+  }
+
+  private receive(payload: string): void {
+    let notification: ProgressNotification;
+    try {
+      notification = progressNotificationSchema.parse(JSON.parse(payload));
+    } catch (err) {
+      this.logger.warn({ err }, 'unreadable progress notification');
+      return;
+    }
+    if (!this.jobSlots.has(notification.id) && !this.organizationSlots.has(notification.organizationId)) return;
+    const state = stateOfNotification(notification);
+    // A terminal state carries the result, which the payload leaves out; a partial one everything.
+    if (!state || isTerminal(state) || this.pendingReads.has(notification.id)) {
+      this.after(notification.id, async () => {
+        const fresh = !state || isTerminal(state) ? (await this.read.jobs([notification.id]))[0] : state;
+        if (fresh) this.publish(fresh);
+      });
+      return;
+    }
+    this.publish(state);
+  }
+
+  /** Runs `step` after the job's reads still running, so its states keep their order. */
+  private after(jobId: string, step: () => Promise<void>): void {
+    const previous = this.pendingReads.get(jobId) ?? Promise.resolve();
+    const next = previous
+      .then(step)
+      .catch((err: Error) => this.logger.warn({ err: err.message, jobId }, 'progress read failed'))
+      .finally(() => {
+        if (this.pendingReads.get(jobId) === next) this.pendingReads.delete(jobId);
+      });
+    this.pendingReads.set(jobId, next);
+  }
+
+  private publish(state: ProgressState): void {
+    const throttle = this.throttles.get(state.id);
+    if (isTerminal(state)) {
+      if (throttle) {
+        clearTimeout(throttle.timer);
+        this.throttles.delete(state.id);
+      }
+      this.deliver(state);
+      return;
+    }
+    if (throttle) {
+      throttle.held = state;
+      return;
+    }
+    this.deliver(state);
+    this.startInterval(state.id);
+  }
+
+  /** Holds later states of the job until the interval ends, then delivers the latest. */
+  private startInterval(jobId: string): void {
+    const throttle: Throttle = {
+      held: null,
+      timer: setTimeout(() => {
+        const held = throttle.held;
+        if (!held) return void this.throttles.delete(jobId);
+        this.throttles.delete(jobId);
+        this.deliver(held);
+        this.startInterval(jobId);
+      }, this.intervalMs),
+    };
+    throttle.timer.unref();
+    this.throttles.set(jobId, throttle);
+  }
+
   private deliver(state: ProgressState): void {
-    for (const slot of this.slots.get(state.id) ?? []) slot.push(state);
+    for (const slot of this.jobSlots.get(state.id) ?? []) slot.push(state);
+    for (const slot of this.organizationSlots.get(state.organizationId) ?? []) slot.push(state);
   }
 
   /** After a reconnect: what changed while we were not listening reaches every subscriber. */
-  private async rereadWatched(): Promise<void> {
-    const ids = [...this.slots.keys()];
-    if (!ids.length) return;
-    for (const state of await this.readStates(ids)) this.deliver(state);
+  private async rereadSince(lostAt: Date): Promise<void> {
+    const jobIds = [...this.jobSlots.keys()];
+    const organizationIds = [...this.organizationSlots.keys()];
+    const states = new Map<string, ProgressState>();
+    for (const state of await this.read.jobs(jobIds)) states.set(state.id, state);
+    if (organizationIds.length) {
+      for (const state of await this.read.changedSince(organizationIds, new Date(lostAt.getTime() - SKEW_MS))) states.set(state.id, state);
+    }
+    for (const state of states.values()) this.publish(state);
   }
+}
+
+function register<T>(slots: Map<string, Set<T>>, key: string, slot: T): () => void {
+  const set = slots.get(key) ?? new Set<T>();
+  slots.set(key, set);
+  set.add(slot);
+  return () => {
+    set.delete(slot);
+    if (!set.size && slots.get(key) === set) slots.delete(key);
+  };
 }

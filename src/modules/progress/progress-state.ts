@@ -1,62 +1,92 @@
 import { z } from 'zod';
-import { MIGRATION_STATUSES, TERMINAL_STATUSES } from '../migrations/migration-status.js';
+import { FAILED_PHASES, MIGRATION_STATUSES, TERMINAL_STATUSES } from '../migrations/migration-status.js';
 import { MigrationJobStore, type MigrationJob, type Queryable } from '../migrations/migration-job.store.js';
-import { kindCountSchema, PROGRESS_PHASES } from '../../model/import-state.js';
+import { KNOWN_SOURCES } from '../source-catalog/source-catalog.js';
+import { importProgressSchema, type ImportProgress } from '../../model/import-state.js';
+import type { ImportResult } from '../../model/import-result.js';
 
 /**
- * What a subscriber sees of a job: small enough for a NOTIFY payload (the trigger of migration
- * 0004 builds it; a payload too big for NOTIFY carries no counts, and the hub reads them).
+ * A NOTIFY of `migration_progress`, as the trigger of migration 0013 builds it: the job's
+ * progress column and what a subscriber is shown beside it. `partial` (a payload too big for
+ * NOTIFY) names the job only, and the hub reads the row.
  */
-export const progressStateSchema = z.object({
-  id: z.string(),
-  organizationId: z.string(),
-  status: z.enum(MIGRATION_STATUSES),
-  phase: z.enum(PROGRESS_PHASES).nullable().optional().transform((p) => p ?? null),
-  counts: z.record(z.string(), kindCountSchema).nullable().optional().transform((c) => c ?? {}),
-  errorMessage: z.string().nullable().optional(),
-  startedAt: z.string().nullable().optional(),
-});
-export type ProgressState = z.output<typeof progressStateSchema>;
+export const progressNotificationSchema = z.union([
+  z.object({
+    id: z.string(),
+    organizationId: z.string(),
+    source: z.enum(KNOWN_SOURCES),
+    status: z.enum(MIGRATION_STATUSES),
+    progress: importProgressSchema,
+    errorMessage: z.string().nullable(),
+    failedPhase: z.enum(FAILED_PHASES).nullable(),
+    createdAt: z.coerce.date(),
+    updatedAt: z.coerce.date(),
+    completedAt: z.coerce.date().nullable(),
+  }),
+  z.object({ id: z.string(), organizationId: z.string(), status: z.enum(MIGRATION_STATUSES), partial: z.literal(true) }),
+]);
+export type ProgressNotification = z.infer<typeof progressNotificationSchema>;
 
-/** The jobs' progress states from the database: the truth the notifications summarise. */
+/** What a subscriber sees of a job; `result` is read from the row for a terminal state. */
+export interface ProgressState {
+  id: string;
+  organizationId: string;
+  source: MigrationJob['source'];
+  status: MigrationJob['status'];
+  progress: ImportProgress;
+  errorMessage: string | null;
+  failedPhase: MigrationJob['failedPhase'];
+  result: ImportResult | null;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
+
+/** The jobs' states from the database: the truth the notifications summarise. */
 export async function readProgressStates(db: Queryable, jobIds: string[]): Promise<ProgressState[]> {
   return (await new MigrationJobStore(db).findMany(jobIds)).map(progressOf);
+}
+
+/** The states of the organizations' jobs changed since `since` (after a lost LISTEN connection). */
+export async function readChangedStates(db: Queryable, organizationIds: string[], since: Date): Promise<ProgressState[]> {
+  return (await new MigrationJobStore(db).changedSince(organizationIds, since)).map(progressOf);
 }
 
 export function progressOf(job: MigrationJob): ProgressState {
   return {
     id: job.id,
     organizationId: job.organizationId,
+    source: job.source,
     status: job.status,
-    phase: job.progress.phase ?? null,
-    counts: job.progress.counts,
+    progress: job.progress,
     errorMessage: job.errorMessage,
-    startedAt: job.progress.startedAt ?? null,
+    failedPhase: job.failedPhase,
+    result: job.importResult,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    completedAt: job.completedAt,
   };
 }
 
-export function isTerminal(state: ProgressState): boolean {
+/** A notification as a state, or null when it is partial (the row has to be read). */
+export function stateOfNotification(n: ProgressNotification): ProgressState | null {
+  if ('partial' in n) return null;
+  return { ...n, result: null };
+}
+
+export function isTerminal(state: Pick<ProgressState, 'status'>): boolean {
   return TERMINAL_STATUSES.includes(state.status);
 }
 
-/** Share of the known work done, 0..100; null while nothing has a known total. */
-export function percentDone(state: ProgressState): number | null {
+/** Percent shown: 100 once completed, the import's saved share while it runs, null before. */
+export function percentOf(state: ProgressState): number | null {
   if (state.status === 'completed') return 100;
-  let processed = 0;
-  let total = 0;
-  for (const c of Object.values(state.counts ?? {})) {
-    if (c.total === null || c.total === undefined || c.total <= 0) continue;
-    processed += Math.min(c.processed, c.total);
-    total += c.total;
-  }
-  return total > 0 ? Math.round((processed / total) * 1000) / 10 : null;
+  if (state.status === 'pending' || state.status === 'scanning' || state.status === 'ready_for_review') return null;
+  return state.progress.percent ?? null;
 }
 
-/** Seconds left at the pace so far; null before there is a pace to go by. */
-export function etaSeconds(state: ProgressState, now = Date.now()): number | null {
-  if (state.status !== 'importing' || !state.startedAt) return state.status === 'completed' ? 0 : null;
-  const percent = percentDone(state);
-  if (!percent || percent <= 0) return null;
-  const elapsed = (now - new Date(state.startedAt).getTime()) / 1000;
-  return Math.max(0, Math.round((elapsed * (100 - percent)) / percent));
+/** Seconds left, as of `updatedAt`, while importing; 0 once completed; null otherwise. */
+export function etaOf(state: ProgressState): number | null {
+  if (state.status === 'completed') return 0;
+  return state.status === 'importing' ? (state.progress.etaSeconds ?? null) : null;
 }

@@ -6,6 +6,7 @@ import { analyzeContactTables } from '../../contacts/contact-statistics.js';
 import { readAhead } from '../read-ahead.js';
 import { SeenEmails } from '../seen-emails.js';
 import type { ImportContext } from '../import-context.js';
+import type { KindCount } from '../../../model/import-state.js';
 import { ContactEnrichment } from './contact-enrichment.js';
 
 /**
@@ -14,12 +15,11 @@ import { ContactEnrichment } from './contact-enrichment.js';
  * the global pass when it runs, otherwise in the segment passes.
  */
 export async function importContacts(ctx: ImportContext): Promise<void> {
-  ctx.progress.phase = 'contacts';
+  ctx.enterPhase('contacts');
   if (!ctx.options.contacts) return;
   const selected = new Set(ctx.options.audiences);
   const scanned = ctx.job.scanResult?.audiences ?? [];
-  const memberTotal = scanned.filter((a) => selected.has(a.id)).reduce((sum, a) => sum + a.contactCount, 0);
-  const counter = ctx.count('contacts', memberTotal || null);
+  const counter = ctx.count('contacts');
   const globalPass = scanned.every((a) => selected.has(a.id));
   const enrichment = new ContactEnrichment(ctx);
   const insertedBefore = ctx.tally.result.imported.contacts ?? 0;
@@ -56,7 +56,7 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
     if (!mark.done) await ctx.commit(async () => void (mark.done = true));
   }
 
-  if (globalPass) await importUnlistedContacts(ctx, enrichment, seen, statistics);
+  if (globalPass) await importUnlistedContacts(ctx, enrichment, seen, statistics, counter);
   if ((ctx.tally.result.imported.contacts ?? 0) - insertedBefore >= ANALYZE_AFTER_ROWS) await analyzeContactTables(ctx.pool);
 }
 
@@ -88,7 +88,13 @@ class EarlyStatistics {
   }
 }
 
-async function importUnlistedContacts(ctx: ImportContext, enrichment: ContactEnrichment, seen: SeenEmails | null, statistics: EarlyStatistics): Promise<void> {
+async function importUnlistedContacts(
+  ctx: ImportContext,
+  enrichment: ContactEnrichment,
+  seen: SeenEmails | null,
+  statistics: EarlyStatistics,
+  counter: KindCount,
+): Promise<void> {
   const mark = (ctx.checkpoints.global ??= { after: null, done: false });
   if (mark.done) return;
   for await (const read of readAhead(ctx.connector.globalContacts(mark.after))) {
@@ -96,6 +102,7 @@ async function importUnlistedContacts(ctx: ImportContext, enrichment: ContactEnr
     const details = await enrichment.read(page.items);
     await ctx.commit(async (client) => {
       await writeContacts(ctx, client, enrichment, page, details, null, false);
+      counter.processed += read.items.length;
       mark.after = page.nextCursor;
       mark.done = page.nextCursor === null;
     });

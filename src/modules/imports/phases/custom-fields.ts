@@ -3,9 +3,9 @@ import type { ImportContext } from '../import-context.js';
 
 /** Contact properties → custom field definitions; an existing field of that name is linked. */
 export async function importCustomFields(ctx: ImportContext): Promise<void> {
-  ctx.progress.phase = 'custom_fields';
+  ctx.enterPhase('custom_fields');
   const mappings = ctx.options.customFields;
-  const counter = ctx.count('custom_fields', mappings.length);
+  const counter = ctx.count('custom_fields');
   if (!mappings.length) return;
   const fallbacks = new Map((await ctx.connector.customFields()).map((f) => [f.sourceId, f.fallback]));
   for (const m of mappings) {

@@ -4,8 +4,8 @@ import type { ImportContext } from '../import-context.js';
 
 /** Domains by name: an existing one here is linked and reported, never duplicated. */
 export async function importDomains(ctx: ImportContext): Promise<void> {
-  ctx.progress.phase = 'domains';
-  const counter = ctx.count('domains', ctx.options.domains.length);
+  ctx.enterPhase('domains');
+  const counter = ctx.count('domains');
   const wanted = new Set(ctx.options.domains);
   if (!wanted.size) return;
   const { organizationId, source } = ctx.job;
@@ -30,8 +30,8 @@ export async function importDomains(ctx: ImportContext): Promise<void> {
 
 /** Audiences and segments become audiences; one imported before (linked) is not created again. */
 export async function importAudiences(ctx: ImportContext): Promise<void> {
-  ctx.progress.phase = 'audiences';
-  const counter = ctx.count('audiences', ctx.options.audiences.length);
+  ctx.enterPhase('audiences');
+  const counter = ctx.count('audiences');
   const wanted = new Set(ctx.options.audiences);
   if (!wanted.size) return;
   for (const list of await ctx.connector.lists()) {

@@ -9,9 +9,9 @@ import { emailProblem, normalizeEmail } from '../../../sources/shared/email.js';
  * members during the contacts pass; when that pass does not run, the group says why it is empty.
  */
 export async function importSuppressionGroups(ctx: ImportContext): Promise<void> {
-  ctx.progress.phase = 'suppression_groups';
+  ctx.enterPhase('suppression_groups');
   const wanted = new Set(ctx.options.suppressionGroups);
-  const counter = ctx.count('suppression_groups', wanted.size);
+  const counter = ctx.count('suppression_groups');
   if (!wanted.size) return;
   const listsMembers = Boolean(ctx.connector.groupOptOuts) && ctx.options.groupMembers !== false;
   const membersNote =

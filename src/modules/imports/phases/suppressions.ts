@@ -8,9 +8,9 @@ import { insertSuppressions, suppressUnsubscribedContacts } from '../../suppress
  * reason and original date. Existing suppressions are kept as they are.
  */
 export async function importSuppressions(ctx: ImportContext): Promise<void> {
-  ctx.progress.phase = 'suppressions';
+  ctx.enterPhase('suppressions');
   if (!ctx.options.suppressions) return;
-  const counter = ctx.count('suppressions', null);
+  const counter = ctx.count('suppressions');
   const { organizationId, source } = ctx.job;
   const mark = (ctx.checkpoints.suppressions ??= { after: null, done: false });
   if (!mark.done) {

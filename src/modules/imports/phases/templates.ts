@@ -55,10 +55,10 @@ async function countImages(ctx: ImportContext, client: pg.PoolClient, images: st
  * reproduce (loops, conditionals, partials, helpers) mark it needs_review with their positions.
  */
 export async function importTemplates(ctx: ImportContext): Promise<void> {
-  ctx.progress.phase = 'templates';
+  ctx.enterPhase('templates');
   const done = new Set(ctx.checkpoints.templates ?? []);
   const todo = ctx.options.templates.filter((id) => !done.has(id));
-  const counter = ctx.count('templates', ctx.options.templates.length);
+  const counter = ctx.count('templates');
   counter.processed = done.size;
   for (const sourceId of todo) {
     const t = await ctx.connector.template(sourceId);
