@@ -1,6 +1,6 @@
 import { cleanText } from '../errors/message-text.js';
 import type { ProblemLog } from './shared/record-problems.js';
-import type { ScanResult } from '../model/scan-result.js';
+import type { ScanKind, ScanResult } from '../model/scan-result.js';
 
 /**
  * What every source connector yields: provider-neutral records. Nothing outside
@@ -141,13 +141,16 @@ export class SourceError extends Error {
   }
 }
 
+/** Hears a running scan's count of one kind so far (the whole count, not an increment). */
+export type ScanCounted = (kind: ScanKind, found: number) => void;
+
 /** What the scan and import workers use; one implementation per provider. */
 export interface SourceConnector {
   /** Records skipped because they could not be read or mapped; drained by the importer and the scan. */
   readonly problems: ProblemLog;
   validateCredential(): Promise<void>;
-  /** What an import could bring, stored as the job's scan_result. */
-  scan(): Promise<ScanResult>;
+  /** What an import could bring, stored as the job's scan_result; `counted` hears the counts as they grow. */
+  scan(counted?: ScanCounted): Promise<ScanResult>;
   domains(): AsyncIterable<SourceDomain>;
   lists(): Promise<SourceList[]>;
   listMembers(list: SourceList, after?: string | null): AsyncIterable<SourcePage<SourceContact>>;

@@ -5,6 +5,7 @@ import { createConnector } from '../../src/sources/connector-factory.js';
 import { describeFailure } from './failure-message.js';
 import { isDatabaseUnavailable } from '../../src/db/connection-errors.js';
 import { emitMigrationEvent } from '../../src/modules/webhooks/webhook-events.js';
+import { scanCounts, ScanCountWriter } from '../../src/modules/imports/scan-count-writer.js';
 
 /** pending → scanning → ready_for_review with the scan result; a failure → failed (scan). */
 export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: string; run?: number }> = async (
@@ -22,11 +23,14 @@ export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: st
   const controller = new AbortController();
   const stopWatching = watchForCancellation(pool, jobId, 'scanning', controller, job.run);
   let credential: string | undefined;
+  const counts = new ScanCountWriter(store, job, logger);
   try {
     credential = await sealer.unseal(job.sealedCredential, { organizationId, ownerId: jobId });
     const connector = createConnector(job.source, credential, env, controller.signal);
-    const scan = await connector.scan();
-    if (await store.transition(job, { from: ['scanning'], run: job.run }, { status: 'ready_for_review', scanResult: scan })) {
+    const scan = await connector.scan(counts.counted);
+    await counts.stop();
+    const progress = { ...job.progress, counts: {}, scanned: scanCounts(scan) };
+    if (await store.transition(job, { from: ['scanning'], run: job.run }, { status: 'ready_for_review', scanResult: scan, progress })) {
       await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.scan_completed');
     }
     logger.info({ jobId, domains: scan.domains.length, audiences: scan.audiences.length }, 'scan completed');
@@ -42,6 +46,7 @@ export const handleMigrationScan: JobHandler<{ jobId: string; organizationId: st
     });
     if (failed) await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.failed');
   } finally {
+    await counts.stop();
     stopWatching();
   }
 };

@@ -50,8 +50,11 @@ export const MigrationProgressRef = builder.objectRef<ProgressState>('MigrationP
     phase: t.field({ type: PhaseEnum, nullable: true, description: 'The import phase running (null before the import)', resolve: (s) => s.progress.phase ?? null }),
     counts: t.field({
       type: [KindProgress],
-      description: 'Per kind, work done and to do; every selected kind is here with its total from approval on',
-      resolve: (s) => Object.entries(s.progress.counts).map(([kind, c]) => ({ ...c, kind: kind as ImportCounter })),
+      description: 'Per kind, work done and to do; every selected kind is here with its total from approval on (a kind with nothing to do is left out)',
+      resolve: (s) =>
+        Object.entries(s.progress.counts).flatMap(([kind, c]) =>
+          (c.total ?? 0) > 0 || c.processed + c.imported + c.skipped + c.errors > 0 ? [{ ...c, kind: kind as ImportCounter }] : [],
+        ),
     }),
     scanned: t.field({
       type: [ScanCount],

@@ -12,6 +12,7 @@ import {
   type SourceDomain,
   type SourceList,
   type SourcePage,
+  type ScanCounted,
 } from '../source-types.js';
 import { scanResend } from './resend-scan.js';
 import type { ScanResult } from '../../model/scan-result.js';
@@ -60,8 +61,8 @@ export class ResendConnector implements SourceConnector {
     await this.http.get('/domains', { limit: 1 });
   }
 
-  scan(): Promise<ScanResult> {
-    return scanResend(this);
+  scan(counted?: ScanCounted): Promise<ScanResult> {
+    return scanResend(this, counted);
   }
 
   /** Whether the team has the Nov-2025 model (segments and global contacts). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { RecordKind } from '../../model/record-kinds.js';
 import { emailProblem } from '../shared/email.js';
-import { SourceError, type SourceList } from '../source-types.js';
+import { SourceError, type ScanCounted, type SourceList } from '../source-types.js';
 import { selectable, type ScanAudience, type ScanDomain, type ScanError, type ScanKind, type ScanResult } from '../../model/scan-result.js';
 import type { ResendConnector } from './resend-connector.js';
 import { scanProblems } from '../shared/record-problems.js';
@@ -20,7 +20,7 @@ function emailKey(email: string): number {
  * the account lacks (404) or that fails goes to `errors`; the scan itself only fails on
  * credential or connectivity problems.
  */
-export async function scanResend(connector: ResendConnector): Promise<ScanResult> {
+export async function scanResend(connector: ResendConnector, counted: ScanCounted = () => {}): Promise<ScanResult> {
   const errors: ScanError[] = [];
   const http = connector.http;
   const guard = async <T>(resource: string, fallback: T, read: () => Promise<T>): Promise<T> => {
@@ -38,15 +38,21 @@ export async function scanResend(connector: ResendConnector): Promise<ScanResult
       return fallback;
     }
   };
-  const collect = async <T extends { id: string }>(path: string, schema: z.ZodType<T>, kind: RecordKind): Promise<T[]> => {
+  const collect = async <T extends { id: string }>(path: string, schema: z.ZodType<T>, kind: RecordKind, counts: ScanKind): Promise<T[]> => {
     const out: T[] = [];
-    for await (const page of paginate(http, path, schema, { kind, problems: connector.problems })) out.push(...page.items);
+    for await (const page of paginate(http, path, schema, { kind, problems: connector.problems })) {
+      out.push(...page.items);
+      counted(counts, out.length);
+    }
     return out;
   };
 
   const domains = await guard('domains', [], async () => {
     const out: ScanDomain[] = [];
-    for await (const d of connector.domains()) out.push({ id: d.sourceId, name: d.name, status: d.status, region: d.region, ...selectable });
+    for await (const d of connector.domains()) {
+      out.push({ id: d.sourceId, name: d.name, status: d.status, region: d.region, ...selectable });
+      counted('domains', out.length);
+    }
     return out;
   });
 
@@ -64,6 +70,7 @@ export async function scanResend(connector: ResendConnector): Promise<ScanResult
 
   let memberPages = 0;
   const lists = await guard('audiences', [] as SourceList[], () => connector.lists());
+  counted('audiences', lists.length);
   const audiences: ScanAudience[] = [];
   for (const list of lists) {
     const row: ScanAudience = { id: list.sourceId, name: list.name, kind: list.kind, contactCount: 0, unsubscribedCount: 0, ...selectable, reasons: [] };
@@ -76,6 +83,7 @@ export async function scanResend(connector: ResendConnector): Promise<ScanResult
           if (c.unsubscribed) row.unsubscribedCount!++;
           note(c.email, c.unsubscribed);
         }
+        counted('contacts', seen.size);
       }
       return null;
     });
@@ -94,6 +102,7 @@ export async function scanResend(connector: ResendConnector): Promise<ScanResult
         globalContacts++;
         note(c.email, c.unsubscribed);
       }
+      counted('contacts', seen.size);
     }
     return null;
   });
@@ -102,10 +111,10 @@ export async function scanResend(connector: ResendConnector): Promise<ScanResult
   const featureGuard = <T>(resource: string, read: () => Promise<T[]>): Promise<T[]> =>
     hasGlobal ? guard<T[]>(resource, [], read) : Promise.resolve(notAvailable<T>(errors, resource));
 
-  const properties = await featureGuard('contact properties', () => collect('/contact-properties', wireContactProperty, 'custom_field'));
-  const topics = await featureGuard('topics', () => collect('/topics', wireTopic, 'suppression_group'));
-  const templates = await featureGuard('templates', () => collect('/templates', wireTemplateSummary, 'template'));
-  const suppressionRows = await featureGuard('suppressions', () => collect('/suppressions', wireSuppression, 'suppression'));
+  const properties = await featureGuard('contact properties', () => collect('/contact-properties', wireContactProperty, 'custom_field', 'custom_fields'));
+  const topics = await featureGuard('topics', () => collect('/topics', wireTopic, 'suppression_group', 'suppression_groups'));
+  const templates = await featureGuard('templates', () => collect('/templates', wireTemplateSummary, 'template', 'templates'));
+  const suppressionRows = await featureGuard('suppressions', () => collect('/suppressions', wireSuppression, 'suppression', 'suppressions'));
   const byOrigin: Record<string, number> = {};
   for (const s of suppressionRows) byOrigin[s.origin ?? 'unknown'] = (byOrigin[s.origin ?? 'unknown'] ?? 0) + 1;
 

@@ -10,6 +10,7 @@ import {
   type SourceSuppression,
   type SourceSuppressionGroup,
   type SourceTemplate,
+  type ScanCounted,
 } from '../source-types.js';
 import type { ScanError, ScanResult } from '../../model/scan-result.js';
 import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
@@ -88,8 +89,8 @@ export class SendGridConnector implements SourceConnector {
     return scopeErrors(await this.scopes());
   }
 
-  scan(): Promise<ScanResult> {
-    return scanSendGrid(this);
+  scan(counted?: ScanCounted): Promise<ScanResult> {
+    return scanSendGrid(this, counted);
   }
 
   // eslint-disable-next-line require-yield

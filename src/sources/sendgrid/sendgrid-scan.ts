@@ -2,6 +2,7 @@ import type { SendGridConnector } from './sendgrid-connector.js';
 import { REQUIRED_SCOPES, type ScopedKind } from './sendgrid-scopes.js';
 import { wireContactCount } from './sendgrid-wire.js';
 import { scanProblems } from '../shared/record-problems.js';
+import type { ScanCounted } from '../source-types.js';
 import { selectable, type ScanKind, type ScanPermission, type ScanResult } from '../../model/scan-result.js';
 
 /** Which of our kinds each SendGrid scope group lets us read. */
@@ -19,7 +20,7 @@ const KINDS_OF: Record<ScopedKind, ScanKind[]> = {
  * and left out. SendGrid does not publish a request rate for these endpoints: the estimate
  * counts requests only.
  */
-export async function scanSendGrid(connector: SendGridConnector): Promise<ScanResult> {
+export async function scanSendGrid(connector: SendGridConnector, counted: ScanCounted = () => {}): Promise<ScanResult> {
   const errors = await connector.scopeErrors();
   const permissions: ScanPermission[] = [];
   for (const resource of Object.keys(REQUIRED_SCOPES) as ScopedKind[]) {
@@ -27,19 +28,25 @@ export async function scanSendGrid(connector: SendGridConnector): Promise<ScanRe
     permissions.push({ resource, kinds: KINDS_OF[resource], allowed: missing.length === 0, missingScopes: missing });
   }
   const lists = await connector.lists();
+  counted('audiences', lists.length);
   const fields = await connector.customFields();
+  counted('custom_fields', fields.length);
   const groups = await connector.suppressionGroups();
+  counted('suppression_groups', groups.length);
   const templates = await connector.templateSummaries();
+  counted('templates', templates.length);
   let total: number | null = null;
   if (permissions.find((p) => p.resource === 'contacts')!.allowed) {
-    const counted = wireContactCount.safeParse(await connector.http.get('/v3/marketing/contacts/count'));
-    total = counted.data?.contact_count ?? null;
+    const contactCount = wireContactCount.safeParse(await connector.http.get('/v3/marketing/contacts/count'));
+    total = contactCount.data?.contact_count ?? null;
+    if (total !== null) counted('contacts', total);
   }
   const byOrigin = new Map<string, number>();
   let suppressions = 0;
   for await (const page of connector.suppressions()) {
     suppressions += page.items.length;
     for (const s of page.items) byOrigin.set(s.reason, (byOrigin.get(s.reason) ?? 0) + 1);
+    counted('suppressions', suppressions);
   }
 
   const requests: [ScanKind, number][] = [
