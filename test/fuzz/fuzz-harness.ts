@@ -73,6 +73,8 @@ export interface Expectation {
   readOnlyRequest?: boolean;
   /** A stricter time limit than FUZZ_SLOW_MS (documents that must be refused before validation). */
   maxMs?: number;
+  /** A subscription that sends nothing until something changes (migrationsChanged): silence is an answer. */
+  quietUntilChange?: boolean;
 }
 
 export interface HttpRequest {
@@ -335,7 +337,7 @@ export class RunContext {
     if (outcome.closeCode !== undefined && !(expect.closeCodes ?? []).includes(outcome.closeCode)) {
       v(outcome.closeCode === 4500 || outcome.closeCode === 1011 ? 'ws-internal-close' : 'ws-closed', `socket closed with ${outcome.closeCode} ${outcome.closeReason ?? ''}`);
     }
-    if (outcome.timedOut) v('ws-no-answer', `no answer in ${Math.round(outcome.ms)} ms`);
+    if (outcome.timedOut && !expect.quietUntilChange) v('ws-no-answer', `no answer in ${Math.round(outcome.ms)} ms`);
     if (INTERNAL_PATTERN.test(text)) v('internal-error', 'the answer names an internal error');
     this.checkSecrets(text, expect, (d) => v('secret-echo', d));
     if (/Did you mean/i.test(text)) v('suggestion', 'a "Did you mean" hint in production');

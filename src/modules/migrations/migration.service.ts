@@ -216,7 +216,8 @@ export class MigrationService {
     const moved = await this.moveAndQueue(
       job,
       ['failed'],
-      { status: resumeImport ? 'importing' : 'pending', errorMessage: null, failedPhase: null, completedAt: null, importResult },
+      // A scan runs again from nothing; a resumed import keeps its counters (so percent never falls).
+      { status: resumeImport ? 'importing' : 'pending', errorMessage: null, failedPhase: null, completedAt: null, importResult, ...(resumeImport ? {} : { progress: { counts: {} } }) },
       resumeImport ? { work: migrationImportJob, runChange: 'next_run' } : { work: migrationScanJob, runChange: 'next_run', singleton: true },
     );
     if (!moved) throw invalidStatus('retry', (await this.reload(job)).status);

@@ -90,14 +90,6 @@ export class ProgressHub {
     }
   }
 
-  /** How many subscribers this process holds (for the readiness and bench reports). */
-  get subscriberCount(): number {
-    let n = 0;
-    for (const set of this.jobSlots.values()) n += set.size;
-    for (const set of this.organizationSlots.values()) n += set.size;
-    return n;
-  }
-
   private receive(payload: string): void {
     let notification: ProgressNotification;
     try {
