@@ -7,7 +7,7 @@
  *
  * argv: <ws urls, comma-separated> <api key> <job id> <subscribers>
  * stdout: `ready` once every subscriber has its initial state, then after the job's terminal
- * state `result {"arrivals":[[update, epochMs], ...]}`.
+ * state `result {"arrivals":[[update, epochMs], ...]}` and `done`.
  */
 import WebSocket from 'ws';
 
@@ -61,8 +61,8 @@ function open(url: string): Promise<void> {
 }
 
 function finish() {
-  process.stdout.write(`result ${JSON.stringify({ arrivals })}\n`);
-  process.exit(0);
+  // `done` on a line of its own: the result line is long and arrives in several chunks.
+  process.stdout.write(`result ${JSON.stringify({ arrivals })}\ndone\n`, () => process.exit(0));
 }
 
 // Opened a hundred at a time: thousands of handshakes at once only measure the accept queue.

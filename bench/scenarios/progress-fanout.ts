@@ -5,7 +5,7 @@ import { startProcess, startProcessWithArgs, type ManagedProcess } from '../../t
 import { freePort } from '../../test/support/ports.js';
 import { createApiKey, createOrganization } from '../../src/modules/api-keys/api-key.service.js';
 
-const UPDATES = 20;
+const UPDATES = Number(process.env.PROFILE_UPDATES ?? 20);
 /** Above the hub's coalescing interval (250 ms at 4 updates a second), so every update is delivered. */
 const SPACING_MS = 300;
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -59,6 +59,7 @@ export const progressFanoutScenario: Scenario = {
           DATABASE_URL: db.url, MIGRATE_KEK: kek, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', PUBLIC_URL: 'https://api.example.test',
           // Thousands of clients on one loopback address: the per-address limit is not what is measured.
           RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_KEY: '0',
+          ...(process.env.PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PROFILE_DIR}` } : {}),
         });
         apis.push({ process: api, wsUrl: `ws://127.0.0.1:${port}/graphql` });
         await waitForHttp(`http://127.0.0.1:${port}/healthz`);
@@ -97,7 +98,8 @@ export const progressFanoutScenario: Scenario = {
         const delays: number[] = [];
         const perUpdate = new Array<number>(UPDATES + 1).fill(0);
         for (const client of group) {
-          const line = await client.waitFor(/^result /, 120_000);
+          await client.waitFor(/^done$/, 120_000);
+          const line = client.output().split('\n').find((l) => l.startsWith('result '))!;
           const { arrivals } = JSON.parse(line.slice('result '.length)) as { arrivals: [number, number][] };
           for (const [update, at] of arrivals) {
             delays.push(at - sent[update]!);
@@ -121,7 +123,7 @@ export const progressFanoutScenario: Scenario = {
       const thousand = ctx.scaled(1000);
       const fiveThousand = ctx.scaled(5000);
       const one = await measure(thousand, [apis[0]!], 2);
-      const two = await measure(fiveThousand, apis, 4);
+      const two = process.env.PROFILE_DIR ? one : await measure(fiveThousand, apis, 4);
       const notes = (m: Measured) =>
         `p50 ${round(m.p50)} ms; ${m.received} of ${m.expected} updates received; API CPU ${round(m.cpuMsPerUpdate)} ms per update ` +
         `(1 subscriber: p50 ${round(single.p50)} ms, CPU ${round(single.cpuMsPerUpdate)} ms per update)`;

@@ -26,15 +26,19 @@ function selectionKey(args: ExecutionArgs): string {
   return `${id}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${auth?.organizationId ?? ''}|${auth?.scope ?? ''}`;
 }
 
+/**
+ * The event's result for this selection: executed by the first subscriber, reused by the rest
+ * (as a value once it resolved, so later subscribers add no promise).
+ */
 function sharedExecution(event: unknown, key: string, args: ExecutionArgs): Result {
   if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
   let results = resultsByEvent.get(event);
   if (!results) resultsByEvent.set(event, (results = new Map()));
-  let result = results.get(key);
-  if (!result) {
-    result = execute({ ...args, rootValue: event });
-    results.set(key, result);
-  }
+  const known = results.get(key);
+  if (known) return known;
+  const result = execute({ ...args, rootValue: event });
+  results.set(key, result);
+  if (result instanceof Promise) void result.then((value) => results.set(key, value), () => {});
   return result;
 }
 
@@ -62,10 +66,12 @@ export function useSharedSubscriptionResults(): Plugin {
           [Symbol.asyncIterator]() {
             return this;
           },
-          async next() {
-            const step = await events.next();
-            if (step.done) return { done: true, value: undefined };
-            return { done: false, value: { ...(await sharedExecution(step.value, key, args)) } };
+          next() {
+            return events.next().then((step): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
+              if (step.done) return { done: true, value: undefined };
+              const result = sharedExecution(step.value, key, args);
+              return result instanceof Promise ? result.then((value) => ({ done: false, value: { ...value } })) : { done: false, value: { ...result } };
+            });
           },
           async return() {
             await events.return?.();

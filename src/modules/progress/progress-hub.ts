@@ -7,7 +7,8 @@ import {
   type ProgressNotification,
   type ProgressState,
 } from './progress-state.js';
-import { JobSlot, OrganizationSlot } from './progress-slots.js';
+import { JobFeed, OrganizationFeed } from './progress-slots.js';
+import { notFound } from '../../errors/app-error.js';
 
 export const PROGRESS_CHANNEL = 'migration_progress';
 
@@ -36,8 +37,8 @@ const SKEW_MS = 5_000;
  * (state, selection) once per process. After a reconnect what changed meanwhile is re-read.
  */
 export class ProgressHub {
-  private readonly jobSlots = new Map<string, Set<JobSlot>>();
-  private readonly organizationSlots = new Map<string, Set<OrganizationSlot>>();
+  private readonly jobSlots = new Map<string, Set<JobFeed>>();
+  private readonly organizationSlots = new Map<string, Set<OrganizationFeed>>();
   private readonly throttles = new Map<string, Throttle>();
   /** Per job: reads of the row still running, so states are delivered in the order they came. */
   private readonly pendingReads = new Map<string, Promise<void>>();
@@ -54,40 +55,26 @@ export class ProgressHub {
     listener.onReconnect((lostAt) => this.rereadSince(lostAt));
   }
 
-  /** Yields the job's states from `initial` on, completing after a terminal one. */
-  async *watch(initial: ProgressState, signal: AbortSignal): AsyncGenerator<ProgressState> {
-    const slot = new JobSlot(signal);
-    const unregister = register(this.jobSlots, initial.id, slot);
-    try {
-      yield initial;
-      if (isTerminal(initial)) return;
-      // A change between the read and the registration: read once more.
-      const [fresh] = await this.read.jobs([initial.id]);
-      if (fresh && (fresh.status !== initial.status || fresh.updatedAt.getTime() !== initial.updatedAt.getTime())) slot.push(fresh);
-      for (;;) {
-        const state = await slot.next();
-        if (!state) return;
-        yield state;
-        if (isTerminal(state)) return;
-      }
-    } finally {
-      unregister();
-    }
+  /**
+   * A subscriber of one job of `organizationId`: its current state first, then every update,
+   * ending after a terminal state. Registered before the read, so no update falls between; a job
+   * of another organization (or none) makes the first `next` reject with not_found.
+   */
+  follow(jobId: string, organizationId: string): JobFeed {
+    const feed = new JobFeed();
+    feed.onEnd(register(this.jobSlots, jobId, feed));
+    this.read.jobs([jobId]).then(
+      ([state]) => (state && state.organizationId === organizationId ? feed.start(state) : feed.refuse(notFound(`Migration job ${jobId}`))),
+      (err: unknown) => feed.refuse(err),
+    );
+    return feed;
   }
 
-  /** Yields every state of every job of the organization, until `signal` aborts. */
-  async *watchOrganization(organizationId: string, signal: AbortSignal): AsyncGenerator<ProgressState> {
-    const slot = new OrganizationSlot(signal);
-    const unregister = register(this.organizationSlots, organizationId, slot);
-    try {
-      for (;;) {
-        const state = await slot.next();
-        if (!state) return;
-        yield state;
-      }
-    } finally {
-      unregister();
-    }
+  /** A subscriber of every job of the organization, until it ends. */
+  followOrganization(organizationId: string): OrganizationFeed {
+    const feed = new OrganizationFeed();
+    feed.onEnd(register(this.organizationSlots, organizationId, feed));
+    return feed;
   }
 
   private receive(payload: string): void {

@@ -1,8 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth } from '../../graphql/context.js';
-import { notFound } from '../../errors/app-error.js';
-import { etaOf, percentOf, readProgressStates, type ProgressState } from './progress-state.js';
+import { etaOf, percentOf, type ProgressState } from './progress-state.js';
 import { FailedPhaseEnum, MigrationStatusEnum, SourceProviderEnum } from '../migrations/migration-enums.schema.js';
 import { PROGRESS_PHASES, type KindCount } from '../../model/import-state.js';
 import type { ImportCounter } from '../../model/record-kinds.js';
@@ -93,37 +92,10 @@ export const MigrationProgressRef = builder.objectRef<ProgressState>('MigrationP
 
 builder.subscriptionType({ authScopes: { readOnly: true }, description: 'Live updates over graphql-ws or server-sent events; any key of the organization.' });
 
-/**
- * A subscriber's stream: it ends when the client unsubscribes (at once, even while no update
- * comes: an async generator's `return` would wait for its next value) or when its key is
- * revoked, by whichever process revoked it.
- */
-function liveStream(ctx: GraphQLContext, apiKeyId: string, open: (signal: AbortSignal) => AsyncGenerator<ProgressState>): AsyncIterableIterator<ProgressState> {
-  const stop = new AbortController();
-  const untrack = ctx.services.revocations.track(apiKeyId, () => stop.abort());
-  const source = open(stop.signal);
-  const end = () => {
-    untrack();
-    stop.abort();
-  };
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next() {
-      const step = await source.next();
-      if (step.done) end();
-      return step;
-    },
-    async return(value?: unknown) {
-      end();
-      return source.return(value as undefined);
-    },
-    async throw(err?: unknown) {
-      end();
-      return source.throw(err);
-    },
-  };
+/** Ends a subscriber's stream when its key is revoked, by whichever process revoked it. */
+function untilRevoked<F extends { end(): void; onEnd(hook: () => void): void }>(ctx: GraphQLContext, apiKeyId: string, feed: F): F {
+  feed.onEnd(ctx.services.revocations.track(apiKeyId, () => feed.end()));
+  return feed;
 }
 
 builder.subscriptionField('migrationProgress', (t) =>
@@ -133,12 +105,8 @@ builder.subscriptionField('migrationProgress', (t) =>
     args: { id: t.arg.id({ required: true, description: 'The migration job’s id' }) },
     subscribe: (_root, { id }, ctx) => {
       const auth = requireAuth(ctx);
-      // Checked on the first read, so a refusal is the operation's error message (as graphql-ws sends it).
-      return liveStream(ctx, auth.apiKeyId, async function* (signal) {
-        const [state] = await readProgressStates(ctx.services.pool, [String(id)]);
-        if (!state || state.organizationId !== auth.organizationId) throw notFound(`Migration job ${id}`);
-        yield* ctx.services.progress.watch(state, signal);
-      });
+      // A refusal (another organization's job, or none) is the first read's error: graphql-ws sends it as the operation's error message.
+      return untilRevoked(ctx, auth.apiKeyId, ctx.services.progress.follow(String(id), auth.organizationId));
     },
     resolve: (state) => state,
   }),
@@ -151,7 +119,7 @@ builder.subscriptionField('migrationsChanged', (t) =>
       'Every job of the key’s organization as it is created, moves or ends (the same state `migrationProgress` streams), so a job list stays live. Subscribe first, then query `migrations`: an update newer than the list replaces its row. A slow client gets each job’s latest state.',
     subscribe: (_root, _args, ctx) => {
       const auth = requireAuth(ctx);
-      return liveStream(ctx, auth.apiKeyId, (signal) => ctx.services.progress.watchOrganization(auth.organizationId, signal));
+      return untilRevoked(ctx, auth.apiKeyId, ctx.services.progress.followOrganization(auth.organizationId));
     },
     resolve: (state) => state,
   }),
