@@ -61,8 +61,10 @@ function open(url: string): Promise<void> {
 }
 
 function finish() {
-  // `done` on a line of its own: the result line is long and arrives in several chunks.
-  process.stdout.write(`result ${JSON.stringify({ arrivals })}\ndone\n`, () => process.exit(0));
+  // `done` on a line of its own: the result line is long and arrives in several chunks. Then
+  // wait to be stopped, so the parent reads all of it before this process exits.
+  process.stdout.write(`result ${JSON.stringify({ arrivals })}\ndone\n`);
+  setInterval(() => {}, 60_000);
 }
 
 // Opened a hundred at a time: thousands of handshakes at once only measure the accept queue.

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Scenario, ScenarioResult } from '../harness.js';
 import { startProcess, startProcessWithArgs, type ManagedProcess } from '../../test/support/processes.js';
 import { freePort } from '../../test/support/ports.js';
 import { createApiKey, createOrganization } from '../../src/modules/api-keys/api-key.service.js';
 
+/**
+ * PROFILE_DIR=<dir> writes a CPU profile of each API process there and runs only the 1,000
+ * case; PROFILE_UPDATES=<n> sends more updates, so the profile is mostly fan-out.
+ */
 const UPDATES = Number(process.env.PROFILE_UPDATES ?? 20);
 /** Above the hub's coalescing interval (250 ms at 4 updates a second), so every update is delivered. */
 const SPACING_MS = 300;
@@ -27,6 +32,7 @@ interface Api {
   process: ManagedProcess;
   wsUrl: string;
 }
+
 
 interface Measured {
   p50: number;
@@ -68,32 +74,29 @@ export const progressFanoutScenario: Scenario = {
       const org = await createOrganization(em, `Bench ${randomBytes(3).toString('hex')}`);
       const { plaintext: key } = await createApiKey(em, { organizationId: org.id, scope: 'read_only' });
 
-      const measure = async (subscribers: number, on: Api[], clientProcesses: number): Promise<Measured> => {
-        const jobId = `mig_bench_${randomBytes(6).toString('hex')}`;
-        await db.pool.query(
-          `insert into migration_jobs (id, organization_id, source, status, progress) values ($1, $2, 'resend', 'importing', '{"phase":"contacts","counts":{}}')`,
-          [jobId, org.id],
-        );
-        const urls = on.map((a) => a.wsUrl).join(',');
+      /** Runs `subscribers` in `clientProcesses` against `urls`; `publish(i)` sends update i, `finish` the terminal one. */
+      const measure = async (
+        subscribers: number,
+        urls: string[],
+        clientProcesses: number,
+        target: { jobId: string; pids: number[]; publish(update: number): Promise<void>; finish(): Promise<void> },
+      ): Promise<Measured> => {
         const share = (i: number) => Math.floor(subscribers / clientProcesses) + (i < subscribers % clientProcesses ? 1 : 0);
-        const group = Array.from({ length: clientProcesses }, (_, i) => startProcessWithArgs('bench/progress-clients.ts', [urls, key, jobId, String(share(i))], {}));
+        const group = Array.from({ length: clientProcesses }, (_, i) =>
+          startProcessWithArgs('bench/progress-clients.ts', [urls.join(','), key, target.jobId, String(share(i))], {}),
+        );
         clients.push(...group);
         await Promise.all(group.map((c) => c.waitFor(/^ready /, 180_000)));
 
-        const pids = on.map((a) => a.process.child.pid!);
-        const cpuBefore = (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
+        const cpuBefore = (await Promise.all(target.pids.map(cpuMs))).reduce((a, b) => a + b, 0);
         const sent: number[] = [];
         for (let i = 1; i <= UPDATES; i++) {
           sent[i] = now();
-          await db.pool.query(
-            `update migration_jobs set updated_at = now(), progress = jsonb_build_object('phase', 'contacts', 'percent', $2::numeric,
-               'counts', jsonb_build_object('contacts', jsonb_build_object('processed', $3::int, 'total', $4::int))) where id = $1`,
-            [jobId, (i * 100) / (UPDATES + 1), i, UPDATES],
-          );
+          await target.publish(i);
           await new Promise((r) => setTimeout(r, SPACING_MS));
         }
-        const cpuAfter = (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
-        await db.pool.query(`update migration_jobs set status = 'completed', completed_at = now() where id = $1`, [jobId]);
+        const cpuAfter = (await Promise.all(target.pids.map(cpuMs))).reduce((a, b) => a + b, 0);
+        await target.finish();
 
         const delays: number[] = [];
         const perUpdate = new Array<number>(UPDATES + 1).fill(0);
@@ -118,15 +121,56 @@ export const progressFanoutScenario: Scenario = {
         };
       };
 
+      /** A job that this process updates as a worker's batch commits would. */
+      const job = async (on: Api[]) => {
+        const jobId = `mig_bench_${randomBytes(6).toString('hex')}`;
+        await db.pool.query(
+          `insert into migration_jobs (id, organization_id, source, status, progress) values ($1, $2, 'resend', 'importing', '{"phase":"contacts","counts":{}}')`,
+          [jobId, org.id],
+        );
+        return {
+          jobId,
+          pids: on.map((a) => a.process.child.pid!),
+          publish: async (i: number) => {
+            await db.pool.query(
+              `update migration_jobs set updated_at = now(), progress = jsonb_build_object('phase', 'contacts', 'percent', $2::numeric,
+                 'counts', jsonb_build_object('contacts', jsonb_build_object('processed', $3::int, 'total', $4::int))) where id = $1`,
+              [jobId, (i * 100) / (UPDATES + 1), i, UPDATES],
+            );
+          },
+          finish: async () => void (await db.pool.query(`update migration_jobs set status = 'completed', completed_at = now() where id = $1`, [jobId])),
+        };
+      };
+
+      /** The floor: the same clients and messages on a bare ws server (bench/raw-fanout-server.ts). */
+      const floor = async (subscribers: number, clientProcesses: number) => {
+        const server = spawn(process.execPath, ['--import', 'tsx', 'bench/raw-fanout-server.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+        try {
+          const port = await new Promise<string>((resolve) => server.stdout.on('data', (d: Buffer) => /listening (\d+)/.test(String(d)) && resolve(/listening (\d+)/.exec(String(d))![1]!)));
+          const command = (line: string) => new Promise<void>((resolve) => server.stdin.write(`${line}\n`, () => resolve()));
+          return await measure(subscribers, [`ws://127.0.0.1:${port}`], clientProcesses, {
+            jobId: 'raw',
+            pids: [server.pid!],
+            publish: (i) => command(`update ${i}`),
+            finish: () => command('complete'),
+          });
+        } finally {
+          server.kill();
+        }
+      };
+
       const round = (n: number) => Math.round(n * 10) / 10;
-      const single = await measure(1, [apis[0]!], 1);
       const thousand = ctx.scaled(1000);
       const fiveThousand = ctx.scaled(5000);
-      const one = await measure(thousand, [apis[0]!], 2);
-      const two = process.env.PROFILE_DIR ? one : await measure(fiveThousand, apis, 4);
-      const notes = (m: Measured) =>
-        `p50 ${round(m.p50)} ms; ${m.received} of ${m.expected} updates received; API CPU ${round(m.cpuMsPerUpdate)} ms per update ` +
-        `(1 subscriber: p50 ${round(single.p50)} ms, CPU ${round(single.cpuMsPerUpdate)} ms per update)`;
+      const single = await measure(1, [apis[0]!.wsUrl], 1, await job([apis[0]!]));
+      const one = await measure(thousand, [apis[0]!.wsUrl], 2, await job([apis[0]!]));
+      const oneFloor = await floor(thousand, 2);
+      const two = process.env.PROFILE_DIR ? one : await measure(fiveThousand, apis.map((a) => a.wsUrl), 4, await job(apis));
+      const twoFloor = process.env.PROFILE_DIR ? oneFloor : await floor(fiveThousand, 4);
+      const notes = (m: Measured, raw: Measured) =>
+        `p50 ${round(m.p50)} ms; ${m.received} of ${m.expected} updates received; API CPU ${round(m.cpuMsPerUpdate)} ms per update. ` +
+        `1 subscriber: p99 ${round(single.p99)} ms, p50 ${round(single.p50)} ms, CPU ${round(single.cpuMsPerUpdate)} ms per update. ` +
+        `Bare ws server, same clients and messages: p99 ${round(raw.p99)} ms, p50 ${round(raw.p50)} ms, CPU ${round(raw.cpuMsPerUpdate)} ms per update`;
       const results: ScenarioResult[] = [
         {
           name: `progress fan-out p99 (${thousand} subscribers, 1 API process)`,
@@ -136,7 +180,7 @@ export const progressFanoutScenario: Scenario = {
           unit: 'ms',
           target: 'p99 < 50 ms, every update to every subscriber',
           met: one.p99 < 50 && one.complete,
-          notes: notes(one),
+          notes: notes(one, oneFloor),
         },
         {
           name: `progress fan-out p99 (${fiveThousand} subscribers, 2 API processes)`,
@@ -146,7 +190,7 @@ export const progressFanoutScenario: Scenario = {
           unit: 'ms',
           target: 'p99 < 150 ms, every update to every subscriber',
           met: two.p99 < 150 && two.complete,
-          notes: notes(two),
+          notes: notes(two, twoFloor),
         },
       ];
       return results;
