@@ -91,25 +91,29 @@ abstract class Feed implements AsyncIterableIterator<ProgressState> {
 
 /**
  * A subscriber of one job: its current state first, then the latest of each update, ending
- * after a terminal state. `start` gives the state read when it subscribed (or the refusal).
+ * after a terminal state. Nothing is delivered before `start` (the subscriber's organization
+ * was checked against the job); what the hub pushed meanwhile is kept if newer than the read.
  */
 export class JobFeed extends Feed {
   private latest: ProgressState | null = null;
-  private delivered: ProgressState | null = null;
+  private started = false;
   private finished = false;
 
-  /** The state read at subscription: older than one the hub pushed meanwhile, it is dropped. */
   start(initial: ProgressState): void {
-    if (!this.delivered && !this.latest) this.push(initial);
-    else if (this.newer(initial)) this.push(initial);
+    const pushed = this.latest;
+    this.latest = null;
+    this.started = true;
+    this.push(pushed && pushed.updatedAt.getTime() >= initial.updatedAt.getTime() ? pushed : initial);
   }
 
   refuse(err: unknown): void {
+    this.latest = null;
     this.fail(err);
   }
 
   push(state: ProgressState): void {
     if (this.ended || this.finished) return;
+    if (!this.started) return void (this.latest = state);
     if (isTerminal(state)) this.finished = true;
     this.offer(state);
   }
@@ -119,24 +123,14 @@ export class JobFeed extends Feed {
   }
 
   protected take(): ProgressState | null {
+    if (!this.started) return null;
     const state = this.latest;
     this.latest = null;
-    if (state) this.delivered = state;
     return state;
-  }
-
-  protected override offer(state: ProgressState): void {
-    super.offer(state);
-    if (!this.latest) this.delivered = state;
   }
 
   protected override exhausted(): boolean {
     return this.finished && !this.latest;
-  }
-
-  private newer(state: ProgressState): boolean {
-    const last = this.latest ?? this.delivered;
-    return !last || state.updatedAt.getTime() > last.updatedAt.getTime() || (state.status !== last.status && isTerminal(state));
   }
 }
 
