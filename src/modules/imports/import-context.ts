@@ -94,6 +94,11 @@ export class ImportContext {
     await sourceLinks.link(db, this.linkScope, kind, sourceId, localId, this.job.id);
   }
 
+  /** Whether an earlier run of this job already brought the record (committed with its counters). */
+  async broughtByThisJob(db: Queryable, kind: RecordKind, sourceId: string): Promise<boolean> {
+    return (await sourceLinks.linkingJob(db, this.linkScope, kind, sourceId)) === this.job.id;
+  }
+
   linkedId(db: Queryable, kind: RecordKind, sourceId: string): Promise<string | null> {
     return sourceLinks.linkedId(db, this.linkScope, kind, sourceId);
   }

@@ -19,8 +19,9 @@ export interface ProgressReader {
   changedSince(organizationIds: string[], since: Date): Promise<ProgressState[]>;
 }
 
-/** A job's throttle while its interval runs: the latest state held back since its start. */
+/** A job's throttle while its interval runs: the status it delivered, the latest state held back since. */
 interface Throttle {
+  status: ProgressState['status'];
   held: ProgressState | null;
   timer: NodeJS.Timeout;
 }
@@ -32,8 +33,8 @@ const SKEW_MS = 5_000;
  * Progress NOTIFYs fanned out to this process's subscribers, from the process's one LISTEN
  * connection. Per job at most `updatesPerSecond` states a second are delivered: the first at
  * once, later ones held and the latest delivered when the interval ends (a trailing edge, so
- * the last counters of a burst are never held until the next event); a terminal state goes at
- * once. Every subscriber of a job gets the same state object, which lets GraphQL execute each
+ * the last counters of a burst are never held until the next event); a change of status goes
+ * at once, so no transition is coalesced away. Every subscriber of a job gets the same state object, which lets GraphQL execute each
  * (state, selection) once per process. After a reconnect what changed meanwhile is re-read.
  */
 export class ProgressHub {
@@ -112,32 +113,31 @@ export class ProgressHub {
 
   private publish(state: ProgressState): void {
     const throttle = this.throttles.get(state.id);
-    if (isTerminal(state)) {
-      if (throttle) {
-        clearTimeout(throttle.timer);
-        this.throttles.delete(state.id);
-      }
-      this.deliver(state);
-      return;
-    }
-    if (throttle) {
+    // A new status (and so a terminal state) goes at once: only counters within a status are coalesced.
+    if (throttle && throttle.status === state.status && !isTerminal(state)) {
       throttle.held = state;
       return;
     }
+    if (throttle) {
+      clearTimeout(throttle.timer);
+      this.throttles.delete(state.id);
+    }
     this.deliver(state);
-    this.startInterval(state.id);
+    if (!isTerminal(state)) this.startInterval(state);
   }
 
   /** Holds later states of the job until the interval ends, then delivers the latest. */
-  private startInterval(jobId: string): void {
+  private startInterval(delivered: ProgressState): void {
+    const jobId = delivered.id;
     const throttle: Throttle = {
+      status: delivered.status,
       held: null,
       timer: setTimeout(() => {
-        const held = throttle.held;
-        if (!held) return void this.throttles.delete(jobId);
         this.throttles.delete(jobId);
+        const held = throttle.held;
+        if (!held) return;
         this.deliver(held);
-        this.startInterval(jobId);
+        this.startInterval(held);
       }, this.intervalMs),
     };
     throttle.timer.unref();

@@ -27,6 +27,15 @@ export async function link(
   );
 }
 
+/** The migration job that linked this source record, or null when none did. */
+export async function linkingJob(db: Queryable, scope: SourceLinkScope, kind: RecordKind, sourceId: string): Promise<string | null> {
+  const { rows } = await db.query<{ migration_job_id: string }>(
+    `select migration_job_id from source_links where organization_id = $1 and provider = $2 and kind = $3 and source_id = $4`,
+    [scope.organizationId, scope.provider, kind, sourceId],
+  );
+  return rows[0]?.migration_job_id ?? null;
+}
+
 export async function linkedId(db: Queryable, scope: SourceLinkScope, kind: RecordKind, sourceId: string): Promise<string | null> {
   const { rows } = await db.query<{ local_id: string }>(
     `select local_id from source_links where organization_id = $1 and provider = $2 and kind = $3 and source_id = $4`,

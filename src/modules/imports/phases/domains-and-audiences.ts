@@ -2,7 +2,11 @@ import { createOrFindDomain } from '../../domains/domain.repository.js';
 import { createAudience } from '../../audiences/audience.repository.js';
 import type { ImportContext } from '../import-context.js';
 
-/** Domains by name: an existing one here is linked and reported, never duplicated. */
+/**
+ * Domains by name: an existing one here is linked and reported, never duplicated. The phase has
+ * no checkpoint of its own: a resumed run passes over the domains an earlier run of the job
+ * committed (their counts were committed with them), so none is reported as pre-existing.
+ */
 export async function importDomains(ctx: ImportContext): Promise<void> {
   ctx.enterPhase('domains');
   const counter = ctx.count('domains');
@@ -12,6 +16,7 @@ export async function importDomains(ctx: ImportContext): Promise<void> {
   for await (const domain of ctx.connector.domains()) {
     if (!wanted.has(domain.name)) continue;
     await ctx.commit(async (client) => {
+      if (await ctx.broughtByThisJob(client, 'domain', domain.sourceId)) return;
       const { id, created } = await createOrFindDomain(client, {
         organizationId,
         name: domain.name,
