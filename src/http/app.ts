@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppServices } from '../app-services.js';
 import type { Yoga } from './yoga.js';
 import type { HttpEnv } from './http-context.js';
+import { dashboardRoutes } from './dashboard.routes.js';
 import { restError } from './rest-errors.js';
 import { readiness } from '../modules/health/readiness.js';
 import { migrateRoutes } from './rest/migrate.routes.js';
@@ -127,6 +128,7 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono<HttpEnv> 
   });
   app.route('/v1/migrate', migrateRoutes(yoga));
   app.route('/media', mediaRoutes(services));
+  app.route('/', dashboardRoutes());
 
   app.notFound((c) => restError(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -1,0 +1,123 @@
+import { useState } from 'preact/hooks';
+import { DashboardApproveDocument, type ApproveMigrationInput } from '../../graphql/generated/operations.ts';
+import { request } from '../api.ts';
+import { count, duration, label } from '../format.ts';
+import type { JobDetail } from './job.tsx';
+
+type Scan = NonNullable<JobDetail['scanResult']>;
+interface Item { id: string; name: string; detail?: string; selectable: boolean; reasons: string[] }
+type Kind = 'domains' | 'audiences' | 'templates' | 'suppressionGroups' | 'customFields';
+
+function itemsOf(scan: Scan): Record<Kind, Item[]> {
+  return {
+    domains: scan.domains.map((d) => ({ id: d.name, name: d.name, detail: d.status, selectable: d.selectable, reasons: d.reasons })),
+    audiences: scan.audiences.map((a) => ({ id: a.id, name: a.name, detail: `${count(a.contactCount)} contacts · ${a.kind}`, selectable: a.selectable, reasons: a.reasons })),
+    templates: scan.templates.map((t) => ({ id: t.id, name: t.name, detail: t.status ?? undefined, selectable: t.selectable, reasons: t.reasons })),
+    suppressionGroups: scan.suppressionGroups.map((g) => ({ id: g.id, name: g.name, selectable: g.selectable, reasons: g.reasons })),
+    customFields: scan.customFields.map((f) => ({ id: f.id, name: f.key, detail: f.type, selectable: f.selectable, reasons: f.reasons })),
+  };
+}
+
+const TITLES: Record<Kind, string> = {
+  domains: 'Domains',
+  audiences: 'Audiences and lists',
+  templates: 'Templates',
+  suppressionGroups: 'Topics and unsubscribe groups',
+  customFields: 'Custom fields',
+};
+const IGNORE: Record<Kind, keyof ApproveMigrationInput> = {
+  domains: 'ignoreDomains',
+  audiences: 'ignoreAudiences',
+  templates: 'ignoreTemplates',
+  suppressionGroups: 'ignoreSuppressionGroups',
+  customFields: 'ignoreCustomFields',
+};
+
+/** The scan, every item selectable where it can be; approve imports what is ticked. */
+export function Review({ job, onApproved }: { job: JobDetail; onApproved: () => void }) {
+  const scan = job.scanResult!;
+  const items = itemsOf(scan);
+  const [selected, setSelected] = useState<Record<Kind, Set<string>>>(() => {
+    const all = {} as Record<Kind, Set<string>>;
+    for (const kind of Object.keys(items) as Kind[]) all[kind] = new Set(items[kind].filter((i) => i.selectable).map((i) => i.id));
+    return all;
+  });
+  const [contacts, setContacts] = useState(true);
+  const [suppressions, setSuppressions] = useState(scan.suppressions.total > 0);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const toggle = (kind: Kind, id: string) =>
+    setSelected((s) => {
+      const next = new Set(s[kind]);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return { ...s, [kind]: next };
+    });
+
+  const approve = async () => {
+    setBusy(true);
+    setError(null);
+    const input: ApproveMigrationInput = { id: job.id, ignoreContacts: !contacts, ignoreSuppressions: !suppressions };
+    for (const kind of Object.keys(items) as Kind[]) {
+      if (selected[kind].size) input[kind] = [...selected[kind]];
+      else (input as Record<string, unknown>)[IGNORE[kind]] = true;
+    }
+    try {
+      const { approveMigration: r } = await request(DashboardApproveDocument, { input });
+      if ('message' in r) setError(r.message);
+      else onApproved();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const missing = (scan.permissions ?? []).filter((p) => !p.allowed);
+  return (
+    <div>
+      <h2>Review what the scan found</h2>
+      {missing.map((p) => (
+        <p role="alert" class="warning" key={p.resource}>
+          The key cannot read {p.resource} ({p.kinds.map(label).join(', ').toLowerCase()}): add {p.missingScopes.join(', ')} to bring them.
+        </p>
+      ))}
+      {scan.errors.map((e) => <p class="warning" key={e.resource}>{e.resource}: {e.message}</p>)}
+      <p class="muted">
+        {count(scan.contacts.total)} contacts · {count(scan.suppressions.total)} suppressions · about {count(scan.estimate.total.requests)} requests
+        {scan.estimate.total.seconds !== null ? `, ${duration(scan.estimate.total.seconds)} at the source’s rate limit` : ''}
+      </p>
+      {(Object.keys(items) as Kind[]).map((kind) =>
+        items[kind].length ? (
+          <fieldset class="card" key={kind}>
+            <legend>{TITLES[kind]} ({selected[kind].size} of {items[kind].length})</legend>
+            {items[kind].map((item) => {
+              const inputId = `select-${kind}-${item.id}`;
+              return (
+                <div class="choice" key={item.id}>
+                  <input type="checkbox" id={inputId} checked={selected[kind].has(item.id)} disabled={!item.selectable} onChange={() => toggle(kind, item.id)} />
+                  <label for={inputId}>{item.name}{item.detail && <span class="muted"> · {item.detail}</span>}</label>
+                  {item.reasons.length > 0 && <ul class="small muted">{item.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
+                </div>
+              );
+            })}
+          </fieldset>
+        ) : null,
+      )}
+      <fieldset class="card">
+        <legend>Contacts and suppressions</legend>
+        <div class="choice">
+          <input type="checkbox" id="select-contacts" checked={contacts} onChange={() => setContacts(!contacts)} />
+          <label for="select-contacts">Contacts of the selected lists ({count(scan.contacts.total)} in the account)</label>
+        </div>
+        <div class="choice">
+          <input type="checkbox" id="select-suppressions" checked={suppressions} onChange={() => setSuppressions(!suppressions)} />
+          <label for="select-suppressions">The suppression list ({count(scan.suppressions.total)})</label>
+        </div>
+      </fieldset>
+      {error && <p role="alert" class="error">{error}</p>}
+      <button type="button" onClick={() => void approve()} disabled={busy}>Approve and import</button>
+    </div>
+  );
+}

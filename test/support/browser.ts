@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Without them Chromium reaches for Google's hosts, which this network refuses. */
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * A headless Chromium: `CHROMIUM_PATH`, else Debian's (`.ci/run` installs the chromium package),
+ * else the one @sparticuz/chromium ships inside its npm package, so `npm test` on a fresh
+ * machine runs the browser tests with nothing but `npm ci`.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const system = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  if (system) return chromium.launch({ executablePath: system, args: FLAGS, headless: true });
+  const bundled = (await import('@sparticuz/chromium')).default;
+  return chromium.launch({ executablePath: await bundled.executablePath(), args: [...bundled.args, ...FLAGS], headless: true });
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Screenshots go to dist/screenshots; with UPDATE_SCREENSHOTS=1 to docs/screenshots (the README's). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = path.join(root, process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'dist/screenshots');
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Builds the dashboard from the sources under test (a stale dist/ would test old code). */
+export async function buildDashboard(): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'src/dashboard/vite.config.ts'), logLevel: 'warn' });
+}
