@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useMigrationEnv } from '../support/migration-env.js';
@@ -32,7 +34,16 @@ async function signIn(page: Page, key: string) {
 }
 
 describe('the dashboard in a real browser', () => {
-  it('signs in, connects Resend, reviews with one audience and one template left out, approves and watches the import arrive', async () => {
+  it('is a production bundle under 250 kB gzip', async () => {
+    const dir = new URL('../../dist/dashboard/assets/', import.meta.url);
+    const files = await readdir(dir);
+    expect(files.some((f) => f.endsWith('.js'))).toBe(true);
+    let total = 0;
+    for (const file of files) total += gzipSync(await readFile(new URL(file, dir))).length;
+    expect(total).toBeLessThan(250_000);
+  });
+
+  it('signs in, connects Resend, reviews with one audience and one template left out, approves and watches the import arrive', { timeout: 240_000 }, async () => {
     const { org, key } = await createOrgWithKey(env.db);
     const { page, problems } = await openPage();
     await page.goto(env.api.url);
@@ -87,6 +98,20 @@ describe('the dashboard in a real browser', () => {
     for (const counter of ['contacts', 'audiences', 'templates']) {
       expect(await page.locator(`[data-imported="${counter}"]`).textContent()).toBe(job!.import_result.imported[counter]!.toLocaleString('en-US'));
     }
+
+    // The problem report: every row problem the job stored, on screen and as CSV.
+    const [{ n: problemCount }] = (await env.db.query<{ n: number }>('select count(*)::int as n from import_problems where job_id = $1', [jobId])) as [{ n: number }];
+    expect(problemCount).toBeGreaterThan(0);
+    await page.getByRole('heading', { name: 'Problem report' }).waitFor();
+    await expect.poll(() => page.getByTestId('problem-count').textContent()).toBe(`${problemCount} problems`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download').catch(async (err: Error) => {
+        throw new Error(`${err.message}; console: ${problems.join(' | ')}; page: ${(await page.locator('body').innerText()).slice(-600)}`);
+      }),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.trim().split('\n')).toHaveLength(problemCount + 1);
 
     // The job list shows it, completed.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();

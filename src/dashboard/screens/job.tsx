@@ -11,6 +11,7 @@ import { request, subscribe } from '../api.ts';
 import type { Viewer } from '../app.tsx';
 import { count, duration, label, when } from '../format.ts';
 import { Review } from './review.tsx';
+import { Problems } from './problems.tsx';
 
 export type JobDetail = NonNullable<DashboardJobQuery['migration']>;
 
@@ -66,6 +67,9 @@ export function Job({ id, viewer }: { id: string; viewer: Viewer }) {
       {live.status === 'ready_for_review' && job.scanResult && (canAct ? <Review job={job} onApproved={() => void load()} /> : <p>Waiting for someone with a full-access key to review and approve.</p>)}
       {(live.status === 'importing' || live.status === 'completed' || (live.status === 'failed' && live.counts.length > 0)) && <LiveProgress progress={live} />}
       {job.importResult && live.status !== 'importing' && <Result result={job.importResult} />}
+      {job.importResult && live.status !== 'importing' && job.importResult.errors.length > 0 && (
+        <Problems jobId={job.id} kinds={[...new Set(job.importResult.errors.map((e) => e.kind))]} />
+      )}
     </section>
   );
 }
