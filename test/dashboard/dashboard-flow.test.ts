@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useMigrationEnv } from '../support/migration-env.js';
 import { createOrgWithKey } from '../support/factories.js';
-import { buildDashboard, launchChromium, screenshot } from '../support/browser.js';
+import { buildDashboard, launchChromium, screenshot, seriousViolations } from '../support/browser.js';
 
 const env = useMigrationEnv({ account: { seed: 91, contacts: 400, lists: 3, templates: 4, suppressions: 20 }, rateLimit: 100 });
 let browser: Browser;
@@ -15,9 +15,17 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => browser?.close());
 
+/** Each screen's screenshot, and its serious or critical accessibility violations (none expected). */
+const violations: string[] = [];
+async function capture(page: Page, name: string) {
+  await screenshot(page, name);
+  for (const v of await seriousViolations(page)) violations.push(`${name}: ${v}`);
+}
+
 /** A page that fails the test on any console error or uncaught exception. */
 async function openPage(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  // bypassCSP: axe-core is injected as an inline script (the dashboard's own policy refuses it).
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
@@ -47,13 +55,13 @@ describe('the dashboard in a real browser', () => {
     const { org, key } = await createOrgWithKey(env.db);
     const { page, problems } = await openPage();
     await page.goto(env.api.url);
-    await screenshot(page, 'sign-in');
+    await capture(page, 'sign-in');
     await signIn(page, key);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connect a source' }).click();
     const resend = page.getByRole('form', { name: 'Resend' });
     await resend.waitFor();
-    await screenshot(page, 'connect');
+    await capture(page, 'connect');
     // A rejected key is explained inline, from the provider's answer.
     await resend.getByLabel('Resend API key').fill('re_not_a_real_key');
     await resend.getByRole('button', { name: /Scan/ }).click();
@@ -69,21 +77,21 @@ describe('the dashboard in a real browser', () => {
     const leftOutAudience = (await audiences.first().locator('xpath=following-sibling::label').textContent())!.split(' · ')[0]!;
     await audiences.first().uncheck();
     await templates.first().uncheck();
-    await screenshot(page, 'review');
+    await capture(page, 'review');
 
     env.resend.setRateLimit(15); // slow enough to watch the bars move
     try {
       await page.getByRole('button', { name: 'Approve and import' }).click();
       await page.locator('.bar-row').first().waitFor({ timeout: 30_000 });
       await expect.poll(() => page.getByTestId('percent').textContent(), { timeout: 30_000 }).not.toBe('0%');
-      await screenshot(page, 'live-progress');
+      await capture(page, 'live-progress');
       await page.locator('.status.completed').first().waitFor({ timeout: 120_000 });
     } finally {
       env.resend.setRateLimit(100);
     }
     await expect.poll(() => page.getByTestId('percent').textContent()).toBe('100%');
     await page.getByRole('heading', { name: 'Result' }).waitFor();
-    await screenshot(page, 'result');
+    await capture(page, 'result');
 
     // What the screen says is what the database holds.
     const [job] = await env.db.query<{ import_result: { imported: Record<string, number> }; import_options: { audiences: string[]; templates: string[] } }>(
@@ -116,7 +124,52 @@ describe('the dashboard in a real browser', () => {
     // The job list shows it, completed.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
     await expect.poll(() => page.locator(`tr[data-job="${jobId}"] .status`).textContent()).toBe('Completed');
+    await capture(page, 'jobs');
     expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('cancels a running import and retries it to completion, with nothing duplicated', { timeout: 240_000 }, async () => {
+    const { org, key } = await createOrgWithKey(env.db);
+    const { page, problems } = await openPage();
+    await signIn(page, key);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connect a source' }).click();
+    const resend = page.getByRole('form', { name: 'Resend' });
+    await resend.getByLabel('Resend API key').fill(env.credential);
+    await resend.getByRole('button', { name: /Scan/ }).click();
+    await page.getByRole('heading', { name: 'Review what the scan found' }).waitFor({ timeout: 60_000 });
+    const jobId = /#\/jobs\/(.+)$/.exec(page.url())![1]!;
+
+    env.resend.setRateLimit(5);
+    try {
+      await page.getByRole('button', { name: 'Approve and import' }).click();
+      await expect.poll(() => page.getByTestId('percent').textContent(), { timeout: 60_000 }).not.toBe('0%');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 }).toBe('Cancelled.');
+      await capture(page, 'cancelled');
+    } finally {
+      env.resend.setRateLimit(100);
+    }
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('.status.completed').first().waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.getByTestId('percent').textContent()).toBe('100%');
+
+    const [job] = await env.db.query<{ status: string; run: number; import_result: { imported: Record<string, number> } }>(
+      'select status, run, import_result from migration_jobs where id = $1',
+      [jobId],
+    );
+    // The scan was run 1, the approved import run 2, the retry run 3.
+    expect(job).toMatchObject({ status: 'completed', run: 3 });
+    const [{ rows, distinct }] = (await env.db.query<{ rows: number; distinct: number }>(
+      'select count(*)::int as rows, count(distinct email)::int as distinct from contacts where organization_id = $1',
+      [org.id],
+    )) as [{ rows: number; distinct: number }];
+    expect(rows).toBe(distinct);
+    expect(rows).toBe(job!.import_result.imported.contacts);
+    expect(await page.locator('[data-imported="contacts"]').textContent()).toBe(rows.toLocaleString('en-US'));
+    expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
     await page.close();
   });
 });

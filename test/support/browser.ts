@@ -33,3 +33,25 @@ export async function buildDashboard(): Promise<void> {
   const { build } = await import('vite');
   await build({ configFile: path.join(root, 'src/dashboard/vite.config.ts'), logLevel: 'warn' });
 }
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * The page's serious and critical accessibility violations, by axe-core. The page must be opened
+ * with `bypassCSP` (axe is injected as an inline script, which the dashboard's policy refuses).
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: path.join(root, 'node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}

@@ -20,6 +20,8 @@ export function Job({ id, viewer }: { id: string; viewer: Viewer }) {
   const [job, setJob] = useState<JobDetail | null>(null);
   const [progress, setProgress] = useState<DashboardProgressFragment | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // migrationProgress completes after a terminal state: a retry follows the job afresh.
+  const [run, setRun] = useState(0);
 
   const load = () => request(DashboardJobDocument, { id }).then((d) => setJob(d.migration), (err: Error) => setError(err.message));
   useEffect(() => {
@@ -36,7 +38,7 @@ export function Job({ id, viewer }: { id: string; viewer: Viewer }) {
       },
       setError,
     );
-  }, [id]);
+  }, [id, run]);
 
   if (error) return <p role="alert" class="error">{error}</p>;
   if (!job) return <p aria-busy="true">Loading the job…</p>;
@@ -44,8 +46,10 @@ export function Job({ id, viewer }: { id: string; viewer: Viewer }) {
   const canAct = viewer.scope === 'full_access';
   const act = async (action: 'cancel' | 'retry') => {
     const r = action === 'cancel' ? (await request(DashboardCancelDocument, { id })).cancelMigration : (await request(DashboardRetryDocument, { id })).retryMigration;
-    if ('message' in r) setError(r.message);
-    else void load();
+    if ('message' in r) return setError(r.message);
+    setProgress(null);
+    void load();
+    if (action === 'retry') setRun((n) => n + 1);
   };
 
   return (
