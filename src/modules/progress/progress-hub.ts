@@ -81,12 +81,14 @@ export class ProgressHub {
   private receive(payload: string): void {
     let notification: ProgressNotification;
     try {
-      notification = progressNotificationSchema.parse(JSON.parse(payload));
+      const raw = JSON.parse(payload) as { id?: unknown; organizationId?: unknown };
+      // Every process hears every job's changes: only those someone here follows are read further.
+      if (!this.jobSlots.has(String(raw.id)) && !this.organizationSlots.has(String(raw.organizationId))) return;
+      notification = progressNotificationSchema.parse(raw);
     } catch (err) {
       this.logger.warn({ err }, 'unreadable progress notification');
       return;
     }
-    if (!this.jobSlots.has(notification.id) && !this.organizationSlots.has(notification.organizationId)) return;
     const state = stateOfNotification(notification);
     // A terminal state carries the result, which the payload leaves out; a partial one everything.
     if (!state || isTerminal(state) || this.pendingReads.has(notification.id)) {

@@ -10,6 +10,8 @@ export async function importCustomFields(ctx: ImportContext): Promise<void> {
   const fallbacks = new Map((await ctx.connector.customFields()).map((f) => [f.sourceId, f.fallback]));
   for (const m of mappings) {
     await ctx.commit(async (client) => {
+      // Committed by an earlier run of this job (the phase has no checkpoint of its own).
+      if (await ctx.broughtByThisJob(client, 'custom_field', m.sourceFieldId)) return;
       const field = await createOrFindCustomField(client, {
         organizationId: ctx.job.organizationId,
         name: m.fieldName,

@@ -33,7 +33,10 @@ export async function importDomains(ctx: ImportContext): Promise<void> {
   }
 }
 
-/** Audiences and segments become audiences; one imported before (linked) is not created again. */
+/**
+ * Audiences and segments become audiences; one imported before (linked) is not created again,
+ * and one an earlier run of this job committed is passed over (see importDomains).
+ */
 export async function importAudiences(ctx: ImportContext): Promise<void> {
   ctx.enterPhase('audiences');
   const counter = ctx.count('audiences');
@@ -42,6 +45,7 @@ export async function importAudiences(ctx: ImportContext): Promise<void> {
   for (const list of await ctx.connector.lists()) {
     if (!wanted.has(list.sourceId)) continue;
     await ctx.commit(async (client) => {
+      if (await ctx.broughtByThisJob(client, 'audience', list.sourceId)) return;
       if (await ctx.linkedId(client, 'audience', list.sourceId)) {
         ctx.tally.skipped('audience', 'already imported from this source', list.sourceId);
       } else {

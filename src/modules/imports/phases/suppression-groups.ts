@@ -25,6 +25,8 @@ export async function importSuppressionGroups(ctx: ImportContext): Promise<void>
   for (const topic of topics) {
     let usable = true;
     await ctx.commit(async (client) => {
+      // Committed by an earlier run of this job (the phase has no checkpoint of its own).
+      if (await ctx.broughtByThisJob(client, 'suppression_group', topic.sourceId)) return;
       if (await ctx.linkedId(client, 'suppression_group', topic.sourceId)) {
         ctx.tally.skipped('suppression_group', 'already imported from this source', topic.name);
       } else if (ctx.options.existingGroupsOnly) {
