@@ -22,6 +22,11 @@ export const importCheckpointsSchema = z.object({
 export const IMPORT_PHASES = ['custom_fields', 'domains', 'audiences', 'suppression_groups', 'contacts', 'templates', 'suppressions'] as const;
 export const PROGRESS_PHASES = [...IMPORT_PHASES, 'done'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
+
+/** The counters progress shows, in the order their phases run (each side count after its phase's). */
+export const PROGRESS_COUNTERS = [
+  'custom_fields', 'domains', 'audiences', 'suppression_groups', 'group_suppressions', 'contacts', 'memberships', 'templates', 'images', 'suppressions',
+] as const satisfies readonly (typeof IMPORT_COUNTERS)[number][];
 export type ProgressPhase = (typeof PROGRESS_PHASES)[number];
 
 /**

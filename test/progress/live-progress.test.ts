@@ -46,8 +46,8 @@ function subscribe(client: Client, query: string, field: string, variables?: Rec
 
 function followJob(key: string, id: string) {
   const client = wsClient(env.api.url, key);
-  // An error result rejects `done`: surfaced by the test that awaits it.
   const sub = subscribe(client, `subscription ($id: ID!) { migrationProgress(id: $id) { ${PROGRESS_FIELDS} } }`, 'migrationProgress', { id });
+  // An error result rejects `done`: surfaced by the test that awaits it, not here.
   void sub.done.finally(() => client.dispose()).catch(() => {});
   return sub;
 }

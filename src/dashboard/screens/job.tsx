@@ -102,9 +102,6 @@ function useRate(progress: DashboardProgressFragment): number | null {
   return last.at > first.at ? ((last.processed - first.processed) * 1000) / (last.at - first.at) : null;
 }
 
-/** Bars in the order the phases run. */
-const KIND_ORDER = ['custom_fields', 'domains', 'audiences', 'suppression_groups', 'contacts', 'memberships', 'templates', 'images', 'suppressions', 'group_suppressions'];
-
 function LiveProgress({ progress }: { progress: DashboardProgressFragment }) {
   const rate = useRate(progress);
   return (
@@ -117,7 +114,7 @@ function LiveProgress({ progress }: { progress: DashboardProgressFragment }) {
         {rate !== null && progress.status === 'importing' && <span> · {Math.round(rate)} records/s</span>}
       </p>
       <div class="bars">
-        {[...progress.counts].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind)).map((c) => {
+        {progress.counts.map((c) => {
           const barId = `bar-${c.kind}`;
           return (
             <div class="bar-row" key={c.kind} data-kind={c.kind}>

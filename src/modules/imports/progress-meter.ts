@@ -1,6 +1,6 @@
 import type { ImportOptions } from '../../model/import-options.js';
 import type { ImportResult } from '../../model/import-result.js';
-import { IMPORT_PHASES, type ImportPhase, type ImportProgress, type KindCount, type ProgressPhase } from '../../model/import-state.js';
+import { IMPORT_PHASES, PROGRESS_COUNTERS, type ImportPhase, type ImportProgress, type KindCount, type ProgressPhase } from '../../model/import-state.js';
 import type { ImportCounter, RecordKind } from '../../model/record-kinds.js';
 import type { ScanEstimate, ScanResult } from '../../model/scan-result.js';
 
@@ -31,7 +31,7 @@ const COUNTER_OF: Record<RecordKind, ImportCounter> = {
 };
 
 /** Kinds shown in progress without a phase of their own: what they count is what was done. */
-const SIDE_COUNTERS: ImportCounter[] = ['memberships', 'images', 'group_suppressions'];
+const SIDE_COUNTERS: ImportCounter[] = PROGRESS_COUNTERS.filter((kind) => !Object.values(PHASE_COUNTER).includes(kind));
 
 /** The most `percent` shows before the job is completed: 100 means done, never "nearly". */
 const MAX_RUNNING_PERCENT = 99.9;

@@ -34,8 +34,9 @@ const SKEW_MS = 5_000;
  * connection. Per job at most `updatesPerSecond` states a second are delivered: the first at
  * once, later ones held and the latest delivered when the interval ends (a trailing edge, so
  * the last counters of a burst are never held until the next event); a change of status goes
- * at once, so no transition is coalesced away. Every subscriber of a job gets the same state object, which lets GraphQL execute each
- * (state, selection) once per process. After a reconnect what changed meanwhile is re-read.
+ * at once, so no transition is coalesced away. Every subscriber of a job gets the same state
+ * object, which lets GraphQL execute each (state, selection) once per process. After a
+ * reconnect what changed meanwhile is re-read.
  */
 export class ProgressHub {
   private readonly jobSlots = new Map<string, Set<JobFeed>>();

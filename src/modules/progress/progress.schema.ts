@@ -3,7 +3,7 @@ import { describedEnum } from '../../graphql/described-enum.js';
 import { requireAuth } from '../../graphql/context.js';
 import { etaOf, percentOf, type ProgressState } from './progress-state.js';
 import { FailedPhaseEnum, MigrationStatusEnum, SourceProviderEnum } from '../migrations/migration-enums.schema.js';
-import { PROGRESS_PHASES, type KindCount } from '../../model/import-state.js';
+import { PROGRESS_COUNTERS, PROGRESS_PHASES, type KindCount } from '../../model/import-state.js';
 import type { ImportCounter } from '../../model/record-kinds.js';
 import type { ScanKind } from '../../model/scan-result.js';
 import { ImportCounterEnum, ImportResultRef, ScanKindEnum } from '../migrations/migration-model.schema.js';
@@ -49,11 +49,12 @@ export const MigrationProgressRef = builder.objectRef<ProgressState>('MigrationP
     phase: t.field({ type: PhaseEnum, nullable: true, description: 'The import phase running (null before the import)', resolve: (s) => s.progress.phase ?? null }),
     counts: t.field({
       type: [KindProgress],
-      description: 'Per kind, work done and to do; every selected kind is here with its total from approval on (a kind with nothing to do is left out)',
+      description: 'Per kind, in the order the phases run, work done and to do; every selected kind is here with its total from approval on (a kind with nothing to do is left out)',
       resolve: (s) =>
-        Object.entries(s.progress.counts).flatMap(([kind, c]) =>
-          (c.total ?? 0) > 0 || c.processed + c.imported + c.skipped + c.errors > 0 ? [{ ...c, kind: kind as ImportCounter }] : [],
-        ),
+        PROGRESS_COUNTERS.flatMap((kind) => {
+          const c = s.progress.counts[kind];
+          return c && ((c.total ?? 0) > 0 || c.processed + c.imported + c.skipped + c.errors > 0) ? [{ ...c, kind }] : [];
+        }),
     }),
     scanned: t.field({
       type: [ScanCount],
