@@ -7,7 +7,7 @@ import { parseEnv } from '../../src/config/env.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { HttpEnv } from '../../src/http/http-context.js';
 import { clientAddress, createRateLimits, type RateLimitOptions } from '../../src/http/rate-limit.js';
-import { useDatabaseWithPool } from '../support/test-database.js';
+import { testPool, useDatabaseWithPool } from '../support/test-database.js';
 import { serveApp, testAuth } from '../support/serve-app.js';
 
 const database = useDatabaseWithPool();
@@ -131,7 +131,7 @@ describe('rate limit per client address', () => {
 describe('shared by every API process', () => {
   it('two limiter instances on their own pools share one count in PostgreSQL', async () => {
     const settings = { RATE_LIMIT_PER_KEY: '4', RATE_LIMIT_PER_ADDRESS: '0' };
-    const pools = [1, 2].map(() => new pg.Pool({ connectionString: database.db.url, max: 2 }));
+    const pools = [1, 2].map(() => testPool(database.db.url, 2));
     closers.push(async () => Promise.all(pools.map((p) => p.end())).then(() => undefined));
     const [a, b] = [await startApp(settings, pools[0]), await startApp(settings, pools[1])];
     const key = newKey();
@@ -146,7 +146,7 @@ describe('shared by every API process', () => {
 
   it('concurrent requests over both instances pass exactly the limit', async () => {
     const settings = { RATE_LIMIT_PER_KEY: '10', RATE_LIMIT_PER_ADDRESS: '0' };
-    const pools = [1, 2].map(() => new pg.Pool({ connectionString: database.db.url, max: 2 }));
+    const pools = [1, 2].map(() => testPool(database.db.url, 2));
     closers.push(async () => Promise.all(pools.map((p) => p.end())).then(() => undefined));
     const apps = [await startApp(settings, pools[0]), await startApp(settings, pools[1])];
     const key = newKey();

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useMigrationEnv } from '../support/migration-env.js';
+import { testPool } from '../support/test-database.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { newId } from '../../src/db/ids.js';
 import { createConnector } from '../../src/sources/connector-factory.js';
@@ -18,7 +19,7 @@ afterAll(async () => Promise.all(pools.map((p) => p.end())));
 describe('a resumed import', () => {
   it('passes over the domains and audiences its earlier run committed: none is reported as already existing', async () => {
     const { org } = await createOrgWithKey(env.db);
-    const pool = new pg.Pool({ connectionString: env.db.url, max: 2 });
+    const pool = testPool(env.db.url, 2);
     pools.push(pool);
     const connector = createConnector('resend', env.credential, {
       RESEND_BASE_URL: env.resend.url, SENDGRID_BASE_URL: 'http://127.0.0.1:9', SENDGRID_CDN_URL: 'http://127.0.0.1:9', PROVIDER_RETRY_SECONDS: 5,

@@ -109,7 +109,9 @@ describe('migrationProgress, followed as a dashboard would', () => {
   it('counts while scanning, and keeps the counts with the scan result', async () => {
     const { key } = await createOrgWithKey(env.db);
     const client = restClient(env.api.url, key);
-    env.resend.setRateLimit(8);
+    // Slow enough that the scan outlasts several 250 ms count saves even when the subscription
+    // starts late on a loaded machine (at 8 requests a second CI once saw a single one).
+    env.resend.setRateLimit(3);
     try {
       const started = await client.post('/v1/migrate', { source: 'resend', credential: env.credential });
       const watcher = followJob(key, started.body.id as string);

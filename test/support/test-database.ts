@@ -13,6 +13,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * A pg pool for tests. pg-pool's `end()` resolves before its clients have finished closing, and
+ * `drop()` then terminates the database with force: a client still closing gets 57P01, which an
+ * unhandled pool `error` event would turn into an uncaught exception in whichever file runs next.
+ */
+export function testPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => {});
+  return pool;
+}
+
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
@@ -31,7 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(adminUrl, name);
   const orm = await initOrm({ databaseUrl: url, poolMax: 5 });
   await migrateWithLock(orm, url);
-  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  const pool = testPool(url, 3);
 
   return {
     url,
@@ -58,7 +69,7 @@ export function useDatabaseWithPool(): { db: TestDatabase; pool: pg.Pool } {
   const env = {} as { db: TestDatabase; pool: pg.Pool };
   beforeAll(async () => {
     env.db = await createTestDatabase();
-    env.pool = new pg.Pool({ connectionString: env.db.url, max: 2 });
+    env.pool = testPool(env.db.url, 2);
   });
   afterAll(async () => {
     await env.pool?.end();
