@@ -11,7 +11,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         emitLegacyCommonJSImports: false,
         enumsAsTypes: true,
-        scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
+        scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>', ID: 'string' },
         avoidOptionals: { field: true, inputValue: false, object: true },
       },
     },

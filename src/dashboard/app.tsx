@@ -5,10 +5,13 @@ import { SignIn } from './screens/sign-in.tsx';
 import { Jobs } from './screens/jobs.tsx';
 import { Connect } from './screens/connect.tsx';
 import { Job } from './screens/job.tsx';
+import { Browse } from './browse/browse.tsx';
+import { TemplateView } from './templates/template-view.tsx';
+import { Settings } from './settings/settings.tsx';
 
 export type Viewer = DashboardViewerQuery['viewer'];
 
-/** `#/jobs`, `#/connect`, `#/jobs/<id>`: hash routes, so the API serves one page. */
+/** `#/jobs`, `#/jobs/<id>`, `#/connect`, `#/browse/<section>?<filters>`, `#/templates/<id>`, `#/settings`: hash routes, so the API serves one page. */
 function useRoute(): string {
   const [route, setRoute] = useState(location.hash.slice(1) || '/jobs');
   useEffect(() => {
@@ -37,14 +40,28 @@ export function App() {
   if (checking) return <main class="center" aria-busy="true">Loading…</main>;
   if (!viewer) return <SignIn onSignedIn={setViewer} />;
 
-  const jobMatch = /^\/jobs\/([^/]+)$/.exec(route);
+  const [path = '', search = ''] = route.split('?');
+  const [, first = 'jobs', second] = path.split('/');
+  const screen = (() => {
+    if (first === 'jobs' && second) return <Job id={decodeURIComponent(second)} viewer={viewer} />;
+    if (first === 'connect' && viewer.scope === 'full_access') return <Connect />;
+    if (first === 'browse') return <Browse section={second ?? 'contacts'} query={new URLSearchParams(search)} />;
+    if (first === 'templates' && second) return <TemplateView id={decodeURIComponent(second)} />;
+    if (first === 'settings') return <Settings viewer={viewer} />;
+    return <Jobs />;
+  })();
+  const navLink = (to: string, text: string) => (
+    <a href={`#/${to}`} aria-current={first === to ? 'page' : undefined}>{text}</a>
+  );
   return (
     <>
       <header class="bar">
         <strong>Migrations</strong>
         <nav aria-label="Main">
-          <a href="#/jobs" aria-current={route === '/jobs' ? 'page' : undefined}>Jobs</a>
-          {viewer.scope === 'full_access' && <a href="#/connect" aria-current={route === '/connect' ? 'page' : undefined}>Connect a source</a>}
+          {navLink('jobs', 'Jobs')}
+          {viewer.scope === 'full_access' && navLink('connect', 'Connect a source')}
+          {navLink('browse', 'Browse')}
+          {navLink('settings', 'Settings')}
         </nav>
         <span class="muted">{viewer.organization.name} · {viewer.scope === 'full_access' ? 'full access' : 'read only'}</span>
         <button
@@ -59,7 +76,7 @@ export function App() {
         </button>
       </header>
       <main>
-        {jobMatch ? <Job id={decodeURIComponent(jobMatch[1]!)} viewer={viewer} /> : route === '/connect' ? <Connect /> : <Jobs />}
+        {screen}
       </main>
     </>
   );

@@ -17,6 +17,7 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    JSONObject: { Input: never; Output: Record<string, unknown> };
   };
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ZodPlugin],
@@ -94,6 +95,14 @@ builder.scalarType('DateTime', {
     const date = new Date(String(value));
     if (Number.isNaN(date.getTime())) throw new AppError('validation_error', 'invalid DateTime');
     return date;
+  },
+});
+
+builder.scalarType('JSONObject', {
+  description: 'A JSON object, as it is (output only)',
+  serialize: (value) => value,
+  parseValue: () => {
+    throw new AppError('validation_error', 'JSONObject is output only');
   },
 });
 

@@ -85,6 +85,8 @@ export interface SourceTemplate {
   variables: SourceTemplateVariable[];
   /** A newer unpublished draft exists at the source; which version we got is ambiguous. */
   hasUnpublishedVersions: boolean;
+  /** The sample values the source keeps for previewing it (SendGrid's `test_data`); null when none. */
+  testData: Record<string, unknown> | null;
 }
 
 export type SuppressionReason = 'unsubscribe' | 'bounce' | 'spam_complaint' | 'invalid' | 'block' | 'manual';

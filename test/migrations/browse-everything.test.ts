@@ -150,6 +150,9 @@ describe('browsing everything a migration imported', () => {
         sourceProvider: 'resend',
       });
       expect(mine.variables).toEqual(source.variables.map((v) => ({ key: v.key, type: v.type, fallback: text(v.fallback_value) })));
+      // Resend keeps no test data: the variables' fallbacks are what a preview shows.
+      const fallbacks = source.variables.filter((v) => v.fallback_value !== null && v.fallback_value !== undefined);
+      expect(mine.previewData).toEqual(fallbacks.length ? Object.fromEntries(fallbacks.map((v) => [v.key, v.fallback_value])) : null);
       // Each loop and conditional, where it is written, in order of field then position.
       const expected = (['subject', 'html', 'text'] as const).flatMap((field) => {
         const body = source[field] ?? '';

@@ -53,6 +53,8 @@ describe('a full SendGrid migration', () => {
       const active = t.versions.find((v) => v.active === 1)!;
       const mine = rows.templates.find((r) => r.name === t.name)!;
       expect(mine.subject).toBe(active.subject);
+      // Its test data, kept for previews.
+      expect(mine.test_data).toEqual(active.test_data ? JSON.parse(active.test_data) : null);
       // SendGrid lists no variables: the ones the body uses are found by the template review.
       expect(mine.variables.map((v) => v.key)).toContain('unsubscribe');
       // CDN images re-hosted here: no SendGrid URL left, and ours serve the same bytes.

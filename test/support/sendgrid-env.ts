@@ -24,7 +24,7 @@ export interface SendGridSnapshot {
   contacts: { email: string; custom_fields: unknown }[];
   members: Record<string, unknown>[];
   fields: Record<string, unknown>[];
-  templates: { name: string; subject: string; html: string; variables: { key: string }[] }[];
+  templates: { name: string; subject: string; html: string; variables: { key: string }[]; test_data: Record<string, unknown> | null }[];
   groups: Record<string, unknown>[];
   global: Record<string, unknown>[];
 }
@@ -66,7 +66,7 @@ export function useSendGridEnv(account: SendGridGenerateOptions, maxFileSizeCont
         join source_links l on l.local_id = m.audience_id and l.kind = 'audience' join contacts c on c.id = m.contact_id
         where m.organization_id = $1 group by l.source_id order by 1`),
       fields: await q('select name, field_type from custom_fields where organization_id = $1 order by name'),
-      templates: (await q('select name, subject, html, variables, needs_review, updated_at from templates where organization_id = $1 order by name')) as SendGridSnapshot['templates'],
+      templates: (await q('select name, subject, html, variables, test_data, needs_review, updated_at from templates where organization_id = $1 order by name')) as SendGridSnapshot['templates'],
       groups: await q(`select g.name, array_agg(s.email order by s.email) filter (where s.email is not null) as emails
         from suppression_groups g left join suppressions s on s.group_id = g.id where g.organization_id = $1 group by g.name order by g.name`),
       global: await q('select email, reason from suppressions where organization_id = $1 and group_id is null order by email, reason'),

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { DashboardApproveDocument, type ApproveMigrationInput } from '../../graphql/generated/operations.ts';
+import { DashboardApproveDocument, type ApproveMigrationInput, type CustomFieldType } from '../../graphql/generated/operations.ts';
 import { request } from '../api.ts';
 import { count, duration, label } from '../format.ts';
 import type { JobDetail } from './job.tsx';
 
 type Scan = NonNullable<JobDetail['scanResult']>;
-interface Item { id: string; name: string; detail?: string; selectable: boolean; reasons: string[] }
+interface Item { id: string; name: string; detail?: string; selectable: boolean; reasons: string[]; fieldType?: CustomFieldType }
 type Kind = 'domains' | 'audiences' | 'templates' | 'suppressionGroups' | 'customFields';
 
 function itemsOf(scan: Scan): Record<Kind, Item[]> {
@@ -14,7 +14,7 @@ function itemsOf(scan: Scan): Record<Kind, Item[]> {
     audiences: scan.audiences.map((a) => ({ id: a.id, name: a.name, detail: `${count(a.contactCount)} contacts · ${a.kind}`, selectable: a.selectable, reasons: a.reasons })),
     templates: scan.templates.map((t) => ({ id: t.id, name: t.name, detail: t.status ?? undefined, selectable: t.selectable, reasons: t.reasons })),
     suppressionGroups: scan.suppressionGroups.map((g) => ({ id: g.id, name: g.name, selectable: g.selectable, reasons: g.reasons })),
-    customFields: scan.customFields.map((f) => ({ id: f.id, name: f.key, detail: f.type, selectable: f.selectable, reasons: f.reasons })),
+    customFields: scan.customFields.map((f) => ({ id: f.id, name: f.key, detail: f.type, fieldType: f.fieldType, selectable: f.selectable, reasons: f.reasons })),
   };
 }
 
@@ -33,6 +33,25 @@ const IGNORE: Record<Kind, keyof ApproveMigrationInput> = {
   customFields: 'ignoreCustomFields',
 };
 
+const FIELD_TYPES: CustomFieldType[] = ['string', 'number', 'date', 'boolean'];
+interface FieldMapping { name: string; type: CustomFieldType | '' }
+
+/** A selected custom field's name and type here; left as they are, the import's defaults apply. */
+function MappingEditor({ field, mapping, onChange }: { field: Item; mapping: FieldMapping; onChange: (m: FieldMapping) => void }) {
+  const base = `map-${field.id}`;
+  return (
+    <div class="mapping actions small">
+      <label for={`${base}-name`}>Name here</label>
+      <input id={`${base}-name`} type="text" value={mapping.name} maxLength={50} onInput={(e) => onChange({ ...mapping, name: e.currentTarget.value })} />
+      <label for={`${base}-type`}>Type here</label>
+      <select id={`${base}-type`} value={mapping.type} onChange={(e) => onChange({ ...mapping, type: e.currentTarget.value as CustomFieldType | '' })}>
+        <option value="">{label(field.fieldType ?? 'string')} (from the source’s {field.detail})</option>
+        {FIELD_TYPES.map((t) => <option key={t} value={t}>{label(t)}</option>)}
+      </select>
+    </div>
+  );
+}
+
 /** The scan, every item selectable where it can be; approve imports what is ticked. */
 export function Review({ job, onApproved }: { job: JobDetail; onApproved: () => void }) {
   const scan = job.scanResult!;
@@ -42,6 +61,9 @@ export function Review({ job, onApproved }: { job: JobDetail; onApproved: () => 
     for (const kind of Object.keys(items) as Kind[]) all[kind] = new Set(items[kind].filter((i) => i.selectable).map((i) => i.id));
     return all;
   });
+  const [mappings, setMappings] = useState<Record<string, FieldMapping>>(() =>
+    Object.fromEntries(items.customFields.map((f) => [f.id, { name: f.name, type: '' as const }])),
+  );
   const [contacts, setContacts] = useState(true);
   const [suppressions, setSuppressions] = useState(scan.suppressions.total > 0);
   const [error, setError] = useState<string | null>(null);
@@ -62,6 +84,17 @@ export function Review({ job, onApproved }: { job: JobDetail; onApproved: () => 
     for (const kind of Object.keys(items) as Kind[]) {
       if (selected[kind].size) input[kind] = [...selected[kind]];
       else (input as Record<string, unknown>)[IGNORE[kind]] = true;
+    }
+    // Only the fields given another name or type: the rest keep the import's defaults.
+    const changed = items.customFields.filter((f) => {
+      const m = mappings[f.id]!;
+      return selected.customFields.has(f.id) && (m.type !== '' || m.name.trim() !== f.name);
+    });
+    if (changed.length) {
+      input.customFieldMappings = changed.map((f) => {
+        const m = mappings[f.id]!;
+        return { sourceFieldId: f.id, fieldName: m.name.trim() || f.name, fieldType: m.type || f.fieldType! };
+      });
     }
     try {
       const { approveMigration: r } = await request(DashboardApproveDocument, { input });
@@ -99,6 +132,9 @@ export function Review({ job, onApproved }: { job: JobDetail; onApproved: () => 
                   <input type="checkbox" id={inputId} checked={selected[kind].has(item.id)} disabled={!item.selectable} onChange={() => toggle(kind, item.id)} />
                   <label for={inputId}>{item.name}{item.detail && <span class="muted"> · {item.detail}</span>}</label>
                   {item.reasons.length > 0 && <ul class="small muted">{item.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
+                  {kind === 'customFields' && selected.customFields.has(item.id) && (
+                    <MappingEditor field={item} mapping={mappings[item.id]!} onChange={(m) => setMappings((all) => ({ ...all, [item.id]: m }))} />
+                  )}
                 </div>
               );
             })}

@@ -4,6 +4,7 @@ import { LIST_KINDS, SCAN_KINDS, SUBSCRIPTION_DEFAULTS, type ScanResult } from '
 import { CUSTOM_FIELD_TYPES, type FieldMapping, type ImportOptions } from '../../model/import-options.js';
 import { TEMPLATE_ACTIONS, type ImportResult, type ReasonEntry, type TemplateOutcome } from '../../model/import-result.js';
 import { IMPORT_COUNTERS, RECORD_KINDS, type ImportCounter } from '../../model/record-kinds.js';
+import { mapFieldType } from './migration-options.js';
 
 /** The typed model of src/model as GraphQL types: what a scan found, what was approved, what an import did. */
 
@@ -120,6 +121,11 @@ const ScanCustomField = builder.objectRef<ScanResult['customFields'][number]>('S
     id: t.exposeString('id', { description: 'The source’s id; what `approveMigration` selects by' }),
     key: t.exposeString('key', { description: 'Its name at the source (the default field name here)' }),
     type: t.exposeString('type', { description: 'Its type at the source, as the source names it' }),
+    fieldType: t.field({
+      type: CustomFieldTypeEnum,
+      description: 'The type its custom field gets here unless `customFieldMappings` says otherwise',
+      resolve: (f) => mapFieldType(f.type),
+    }),
   }),
 });
 

@@ -18,6 +18,7 @@ export interface NewTemplate {
   html: string;
   textBody: string | null;
   variables: SourceTemplateVariable[];
+  testData: Record<string, unknown> | null;
   status: 'draft' | 'published';
   needsReview: boolean;
   reviewReasons: ReviewReason[];
@@ -29,10 +30,10 @@ export async function insertTemplate(db: Queryable, t: NewTemplate): Promise<str
   const id = newId('tpl');
   await db.query(
     `insert into templates (id, organization_id, name, alias, subject, from_address, reply_to, html, text_body,
-                                  variables, status, needs_review, review_reasons, source_provider)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+                                  variables, test_data, status, needs_review, review_reasons, source_provider)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [id, t.organizationId, t.name, t.alias, t.subject, t.fromAddress, JSON.stringify(t.replyTo), t.html, t.textBody,
-      JSON.stringify(t.variables), t.status, t.needsReview, JSON.stringify(t.reviewReasons), t.sourceProvider],
+      JSON.stringify(t.variables), JSON.stringify(t.testData), t.status, t.needsReview, JSON.stringify(t.reviewReasons), t.sourceProvider],
   );
   return id;
 }
@@ -42,19 +43,21 @@ export interface TemplateContent {
   organizationId: string;
   subject: string | null;
   html: string;
+  testData: Record<string, unknown> | null;
   needsReview: boolean;
   reviewReasons: ReviewReason[];
 }
 
 /**
- * Overwrites subject and html (and the review that goes with them). True when the template
- * changed: one whose subject and html already match is not touched, so it is not reported updated.
+ * Overwrites subject, html and test data (and the review that goes with them). True when the
+ * template changed: one whose content already matches is not touched, so it is not reported updated.
  */
 export async function updateTemplateContent(db: Queryable, t: TemplateContent): Promise<boolean> {
   const { rowCount } = await db.query(
-    `update templates set subject = $3, html = $4, needs_review = $5, review_reasons = $6, updated_at = now()
-            where id = $1 and organization_id = $2 and (subject is distinct from $3 or html is distinct from $4)`,
-    [t.id, t.organizationId, t.subject, t.html, t.needsReview, JSON.stringify(t.reviewReasons)],
+    `update templates set subject = $3, html = $4, test_data = $7::jsonb, needs_review = $5, review_reasons = $6, updated_at = now()
+            where id = $1 and organization_id = $2
+              and (subject is distinct from $3 or html is distinct from $4 or test_data is distinct from $7::jsonb)`,
+    [t.id, t.organizationId, t.subject, t.html, t.needsReview, JSON.stringify(t.reviewReasons), JSON.stringify(t.testData)],
   );
   return Boolean(rowCount);
 }
@@ -94,6 +97,7 @@ const templateRowSchema = z
     html: z.string(),
     text_body: z.string().nullable(),
     variables: z.array(templateVariableSchema),
+    test_data: z.record(z.string(), z.json()).nullable(),
     status: z.enum(TEMPLATE_STATUSES),
     needs_review: z.boolean(),
     review_reasons: z.array(reviewReasonSchema),
@@ -111,6 +115,7 @@ const templateRowSchema = z
     html: t.html,
     text: t.text_body,
     variables: t.variables.map((v) => ({ key: v.key, type: v.type, fallback: v.fallback as StoredValue })),
+    testData: t.test_data,
     status: t.status,
     needsReview: t.needs_review,
     reviewFindings: t.review_reasons,
@@ -122,7 +127,7 @@ export type TemplateRecord = z.infer<typeof templateRowSchema>;
 export type TemplateVariableRecord = TemplateRecord['variables'][number];
 const templateRows = z.array(templateRowSchema);
 
-const COLUMNS = `id, name, alias, subject, from_address, reply_to, html, text_body, variables, status, needs_review, review_reasons,
+const COLUMNS = `id, name, alias, subject, from_address, reply_to, html, text_body, variables, test_data, status, needs_review, review_reasons,
   source_provider, created_at, updated_at`;
 
 /** One template of the organization, or null. */

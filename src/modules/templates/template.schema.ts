@@ -51,6 +51,11 @@ const TemplateVariableRef = builder.objectRef<TemplateVariableRecord>('TemplateV
 
 export const TemplateRef = builder.objectRef<TemplateRecord>('Template');
 
+function variableFallbacks(variables: TemplateVariableRecord[]): Record<string, unknown> | null {
+  const withFallback = variables.filter((v) => v.fallback !== null);
+  return withFallback.length ? Object.fromEntries(withFallback.map((v) => [v.key, v.fallback])) : null;
+}
+
 builder.node(TemplateRef, {
   description: 'An email template imported from a source, with what a person should review before sending it.',
   id: { resolve: (tpl) => tpl.id, description: 'Its id (`tpl_…`)' },
@@ -71,6 +76,12 @@ builder.node(TemplateRef, {
       resolve: (tpl) => tpl.reviewFindings,
     }),
     variables: t.field({ type: [TemplateVariableRef], description: 'The variables the source declared for it', resolve: (tpl) => tpl.variables }),
+    previewData: t.field({
+      type: 'JSONObject',
+      nullable: true,
+      description: 'Values to preview it with: the sample data the source kept for it (SendGrid’s test data), else its variables’ fallbacks; null when there are neither',
+      resolve: (tpl) => tpl.testData ?? variableFallbacks(tpl.variables),
+    }),
     sourceProvider: t.exposeString('sourceProvider', { nullable: true, description: 'Where it came from' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was imported' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed (imported, or overwritten by a later import)' }),

@@ -80,6 +80,7 @@ export function mapTemplate(t: z.infer<typeof wireTemplate>): SourceTemplate {
     text: t.text ?? null,
     variables: t.variables.map((v) => ({ key: v.key, type: v.type ?? 'string', fallback: v.fallback_value })),
     hasUnpublishedVersions: t.has_unpublished_versions ?? false,
+    testData: null,
   };
 }
 

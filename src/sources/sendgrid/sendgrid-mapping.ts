@@ -72,6 +72,7 @@ export function mapTemplate(t: z.infer<typeof wireTemplate>): SourceTemplate {
     text: active?.plain_content ?? null,
     variables: [],
     hasUnpublishedVersions: false,
+    testData: active?.test_data ?? null,
   };
 }
 

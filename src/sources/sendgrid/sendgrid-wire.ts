@@ -29,11 +29,30 @@ export const wireGroup = z.object({ id, name: text, description: text });
 /** `GET /v3/asm/groups/{id}/suppressions` lists bare addresses. */
 export const wireGroupOptOut = z.string().min(1);
 
+/** At most this much sample data is kept for previews; more is not sample data. */
+const TEST_DATA_MAX_CHARS = 65_536;
+
+/** `test_data` is a JSON string (dynamic templates); what is not a JSON object of it is left out. */
+const testData = z
+  .string()
+  .max(TEST_DATA_MAX_CHARS)
+  .transform((raw): Record<string, unknown> | null => {
+    try {
+      const value: unknown = JSON.parse(raw);
+      return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  })
+  .optional()
+  .catch(undefined);
+
 const version = z.object({
   active: z.union([z.number(), z.boolean()]).optional().catch(undefined),
   subject: text,
   html_content: text,
   plain_content: text,
+  test_data: testData,
 });
 
 export const wireTemplateSummary = z.object({ id, name: text });

@@ -93,6 +93,7 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
           html,
           textBody: t.text,
           variables,
+          testData: t.testData,
           status: t.status,
           needsReview,
           reviewReasons: reasons,
@@ -107,6 +108,7 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
           organizationId: ctx.job.organizationId,
           subject: t.subject,
           html,
+          testData: t.testData,
           needsReview,
           reviewReasons: reasons,
         });
