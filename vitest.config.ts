@@ -6,7 +6,7 @@ export default defineConfig({
     alias: { graphql: 'graphql/index.js' },
   },
   test: {
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/support/build-dashboard.ts'],
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'workers/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

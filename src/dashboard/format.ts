@@ -14,3 +14,7 @@ export function duration(seconds: number | null | undefined): string {
 export const label = (kind: string) => kind.charAt(0).toUpperCase() + kind.slice(1).replace(/_/g, ' ');
 
 export const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : '–');
+
+/** How the sources spell their own names; one not listed yet reads as its id capitalised. */
+const SOURCE_NAMES: Record<string, string> = { resend: 'Resend', sendgrid: 'SendGrid', mailgun: 'Mailgun', postmark: 'Postmark' };
+export const sourceName = (source: string) => SOURCE_NAMES[source] ?? label(source);

@@ -2,51 +2,19 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { useMigrationEnv } from '../support/migration-env.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
-import { buildDashboard, launchChromium, screenshot, seriousViolations } from '../support/browser.js';
+import { useDashboard } from './dashboard-session.js';
 
 const env = useMigrationEnv({
   account: { seed: 91, contacts: 400, lists: 3, templates: 4, suppressions: 20 },
   rateLimit: 100,
   settings: { WEBHOOK_ALLOW_PRIVATE: 'true' },
 });
-let browser: Browser;
-
-beforeAll(async () => {
-  await buildDashboard();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => browser?.close());
-
-/** Each screen's screenshot, and its serious or critical accessibility violations (none expected). */
-const violations: string[] = [];
-async function capture(page: Page, name: string) {
-  await screenshot(page, name);
-  for (const v of await seriousViolations(page)) violations.push(`${name}: ${v}`);
-}
-
-/** A page that fails the test on any console error or uncaught exception. */
-async function openPage(): Promise<{ page: Page; problems: string[] }> {
-  // bypassCSP: axe-core is injected as an inline script (the dashboard's own policy refuses it).
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
-  const problems: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { page, problems };
-}
-
-async function signIn(page: Page, key: string) {
-  await page.goto(env.api.url);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Jobs' }).waitFor().catch(async (err: Error) => {
-    throw new Error(`${err.message}\npage: ${(await page.locator('body').innerText()).slice(0, 500)}`);
-  });
-}
+const { capture, openPage, signIn, violations } = useDashboard(() => env.api.url);
 
 /** A webhook receiver on a free port that answers 200 and counts what it got. */
 async function startReceiver() {

@@ -1,6 +1,6 @@
 import { DashboardAudiencesDocument } from '../../graphql/generated/operations.ts';
 import { request } from '../api.ts';
-import { count, label, when } from '../format.ts';
+import { count, sourceName, when } from '../format.ts';
 import { Pager, usePages } from '../paging.tsx';
 
 /** Audiences with their member counts; each links to its contacts. */
@@ -18,7 +18,7 @@ export function Audiences() {
               <tr key={a.id} data-audience={a.name}>
                 <td><a href={`#/browse/contacts?audience=${encodeURIComponent(a.id)}`}>{a.name}</a></td>
                 <td>{count(a.contactCount)}</td>
-                <td>{a.sourceProvider ? label(a.sourceProvider) : '–'}</td>
+                <td>{a.sourceProvider ? sourceName(a.sourceProvider) : '–'}</td>
                 <td>{when(a.createdAt)}</td>
               </tr>
             ))}

@@ -1,6 +1,6 @@
 import { DashboardCustomFieldsDocument } from '../../graphql/generated/operations.ts';
 import { request } from '../api.ts';
-import { label, when } from '../format.ts';
+import { label, when, sourceName } from '../format.ts';
 import { Pager, usePages } from '../paging.tsx';
 
 /** Custom fields with their types and fallbacks. */
@@ -19,7 +19,7 @@ export function CustomFields() {
                 <td><code>{f.name}</code></td>
                 <td>{label(f.type)}</td>
                 <td>{f.fallbackValue ?? '–'}</td>
-                <td>{f.sourceProvider ? label(f.sourceProvider) : '–'}</td>
+                <td>{f.sourceProvider ? sourceName(f.sourceProvider) : '–'}</td>
                 <td>{when(f.createdAt)}</td>
               </tr>
             ))}

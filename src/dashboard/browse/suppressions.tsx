@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { DashboardSuppressionGroupsDocument, DashboardSuppressionsDocument, type SuppressionReason } from '../../graphql/generated/operations.ts';
 import { request } from '../api.ts';
-import { count, label, when } from '../format.ts';
+import { count, label, when, sourceName } from '../format.ts';
 import { Pager, usePages } from '../paging.tsx';
 
 const REASONS: SuppressionReason[] = ['unsubscribe', 'bounce', 'spam_complaint', 'invalid', 'block', 'manual'];
@@ -31,7 +31,7 @@ export function Suppressions({ query }: { query: URLSearchParams }) {
                   {g.description && <div class="small muted">{g.description}</div>}
                 </td>
                 <td>{count(g.members.totalCount)}{g.membersNote && <div class="small muted">{g.membersNote}</div>}</td>
-                <td>{g.sourceProvider ? label(g.sourceProvider) : '–'}</td>
+                <td>{g.sourceProvider ? sourceName(g.sourceProvider) : '–'}</td>
               </tr>
             ))}
           </tbody>

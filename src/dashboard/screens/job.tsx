@@ -9,7 +9,7 @@ import {
 } from '../../graphql/generated/operations.ts';
 import { request, subscribe } from '../api.ts';
 import type { Viewer } from '../app.tsx';
-import { count, duration, label, when } from '../format.ts';
+import { count, duration, label, when, sourceName } from '../format.ts';
 import { Review } from './review.tsx';
 import { Problems } from './problems.tsx';
 
@@ -54,7 +54,7 @@ export function Job({ id, viewer }: { id: string; viewer: Viewer }) {
 
   return (
     <section>
-      <h1>{label(job.source)} migration <span class={`status ${live.status}`}>{label(live.status)}</span></h1>
+      <h1>{sourceName(job.source)} migration <span class={`status ${live.status}`}>{label(live.status)}</span></h1>
       <p class="muted">{job.id} · started {when(job.createdAt)}</p>
       {live.status === 'failed' && (
         <p role="alert" class="error">

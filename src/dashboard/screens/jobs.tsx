@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DashboardJobsChangedDocument, DashboardJobsDocument, type DashboardJobRowFragment } from '../../graphql/generated/operations.ts';
 import { request, subscribe } from '../api.ts';
-import { label, when } from '../format.ts';
+import { label, when, sourceName } from '../format.ts';
 
 /** Every job of the organization, kept live by `migrationsChanged`. */
 export function Jobs() {
@@ -47,7 +47,7 @@ export function Jobs() {
             {jobs.map((j) => (
               <tr key={j.id} data-job={j.id}>
                 <td><a href={`#/jobs/${j.id}`}>{j.id}</a></td>
-                <td>{label(j.source)}</td>
+                <td>{sourceName(j.source)}</td>
                 <td><span class={`status ${j.status}`}>{label(j.status)}</span></td>
                 <td>{j.percent === null ? '–' : `${j.percent}%`}</td>
                 <td>{when(j.createdAt)}</td>

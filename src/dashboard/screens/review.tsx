@@ -111,12 +111,16 @@ export function Review({ job, onApproved }: { job: JobDetail; onApproved: () => 
   return (
     <div>
       <h2>Review what the scan found</h2>
-      {missing.map((p) => (
-        <p role="alert" class="warning" key={p.resource}>
-          The key cannot read {p.resource} ({p.kinds.map(label).join(', ').toLowerCase()}): add {p.missingScopes.join(', ')} to bring them.
-        </p>
-      ))}
-      {scan.errors.map((e) => <p class="warning" key={e.resource}>{e.resource}: {e.message}</p>)}
+      {missing.map((p) => {
+        const kinds = p.kinds.map(label).join(', ').toLowerCase();
+        return (
+          <p role="alert" class="warning" key={p.resource}>
+            The key cannot read {p.resource}{kinds !== p.resource ? ` (${kinds})` : ''}: add {p.missingScopes.join(', ')} to the key and scan again to bring them.
+          </p>
+        );
+      })}
+      {/* A resource the key may not read is said once, above. */}
+      {scan.errors.filter((e) => !missing.some((p) => p.resource === e.resource)).map((e) => <p class="warning" key={e.resource}>{e.resource}: {e.message}</p>)}
       <p class="muted">
         {count(scan.contacts.total)} contacts · {count(scan.suppressions.total)} suppressions · about {count(scan.estimate.total.requests)} requests
         {scan.estimate.total.seconds !== null ? `, ${duration(scan.estimate.total.seconds)} at the source’s rate limit` : ''}

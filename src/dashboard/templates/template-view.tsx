@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DashboardTemplateDocument, type DashboardTemplateQuery } from '../../graphql/generated/operations.ts';
 import { request } from '../api.ts';
-import { label, when } from '../format.ts';
+import { label, when, sourceName } from '../format.ts';
 import { fillTemplate } from './preview.ts';
 
 type Template = Extract<NonNullable<DashboardTemplateQuery['node']>, { __typename: 'Template' }>;
@@ -63,7 +63,7 @@ export function TemplateView({ id }: { id: string }) {
       <p><a href="#/browse/templates">← Templates</a></p>
       <h1>{template.name} {template.needsReview && <span class="status failed">Needs a look</span>}</h1>
       <p class="muted">
-        {label(template.status)} at {template.sourceProvider ? label(template.sourceProvider) : 'the source'}
+        {label(template.status)} at {template.sourceProvider ? sourceName(template.sourceProvider) : 'the source'}
         {template.alias && ` · alias ${template.alias}`} · updated {when(template.updatedAt)}
       </p>
       <dl class="facts">
