@@ -19,10 +19,21 @@ export interface ServerContext {
 
 export type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
-/** Armor's cost rejection becomes a validation error (not thrown), so it gets a code and a 400. */
+/**
+ * Armor's cost rejection becomes a validation error (not thrown), so it gets a code and a 400,
+ * worded like the parse-time limits (armor's own message starts "Syntax Error:", which it is not).
+ */
 const reportRejection = {
   propagateOnRejection: false,
-  onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
+  onReject: [
+    (ctx: ValidationContext | null, err: GraphQLError) => {
+      const [, limit, found] = /limit of (\d+) exceeded, found (\d+(?:\.\d+)?)/.exec(err.message) ?? [];
+      const message = limit
+        ? `The query costs ${Math.ceil(Number(found))}, over the limit of ${limit} (each field counts, more the deeper it is nested): ask for fewer fields or nest less`
+        : 'The query costs more than the limit allows: ask for fewer fields or nest less';
+      ctx?.reportError(new GraphQLError(message, { nodes: err.nodes, extensions: { code: 'bad_request', limit: true, http: { status: 400 } } }));
+    },
+  ],
 };
 
 /** Yoga logs errors as positional arguments; pino serialises them only under `err`. */

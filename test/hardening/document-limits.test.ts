@@ -55,6 +55,17 @@ describe('parse-time limits refuse a costly document before validation', () => {
     }
   });
 
+  it('refuses a document over the cost limit with a 400 that says what it cost and what to do', async () => {
+    const query = `{ contacts(first: 50) { nodes { id email firstName lastName createdAt
+      memberships(first: 5) { totalCount nodes { createdAt audience { id name contactCount createdAt } } }
+      suppressions { reason global email group { id name description } } } } }`;
+    const res = await post(query, true);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'bad_request' } });
+    expect(res.body.errors![0]!.message).toMatch(/^The query costs \d+, over the limit of 5000 \(each field counts, more the deeper it is nested\): ask for fewer fields or nest less$/);
+  });
+
   it('depth counts through fragments, and a fragment cycle is left to validation', async () => {
     const deep = `query { ...A } fragment A on Query { viewer { organization { ...B } } } fragment B on Organization { ${'id '.repeat(1)} }`;
     expect(() => parseWithinLimits(deep, undefined, { ...LIMITS, maxDepth: 2 })).toThrow(/depth is 3/);
