@@ -29,8 +29,8 @@ const reportRejection = {
     (ctx: ValidationContext | null, err: GraphQLError) => {
       const [, limit, found] = /limit of (\d+) exceeded, found (\d+(?:\.\d+)?)/.exec(err.message) ?? [];
       const message = limit
-        ? `The query costs ${Math.ceil(Number(found))}, over the limit of ${limit} (each field counts, more the deeper it is nested): ask for fewer fields or nest less`
-        : 'The query costs more than the limit allows: ask for fewer fields or nest less';
+        ? `The query costs ${Math.ceil(Number(found))}, over the limit of ${limit} (each field counts, more when nested, times the page size a literal first: asks for): ask for fewer fields, smaller pages or less nesting`
+        : 'The query costs more than the limit allows: ask for fewer fields, smaller pages or less nesting';
       ctx?.reportError(new GraphQLError(message, { nodes: err.nodes, extensions: { code: 'bad_request', limit: true, http: { status: 400 } } }));
     },
   ],

@@ -63,7 +63,7 @@ describe('parse-time limits refuse a costly document before validation', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors).toHaveLength(1);
     expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'bad_request' } });
-    expect(res.body.errors![0]!.message).toMatch(/^The query costs \d+, over the limit of 5000 \(each field counts, more the deeper it is nested\): ask for fewer fields or nest less$/);
+    expect(res.body.errors![0]!.message).toMatch(/^The query costs \d+, over the limit of 5000 \(each field counts, more when nested, times the page size a literal first: asks for\): ask for fewer fields, smaller pages or less nesting$/);
   });
 
   it('depth counts through fragments, and a fragment cycle is left to validation', async () => {
