@@ -184,15 +184,33 @@ export class MigrationJobStore {
     return rows[0]!.n;
   }
 
-  async insert(job: JobKey & Pick<MigrationJob, 'source' | 'status' | 'sealedCredential' | 'importOptions' | 'progress'>): Promise<void> {
-    await this.db.query(
-      `insert into migration_jobs (id, organization_id, source, status, sealed_credential, import_options, progress) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [job.id, job.organizationId, job.source, job.status, job.sealedCredential, job.importOptions, job.progress],
-    );
-  }
-
-  async delete(key: JobKey): Promise<void> {
-    await this.db.query('delete from migration_jobs where id = $1 and organization_id = $2', [key.id, key.organizationId]);
+  /**
+   * Stores a new job and queues its first work in one transaction: a job is never seen (nor
+   * notified to `migrationsChanged`) without its work, and never has to be taken back.
+   */
+  async insertAndQueue(
+    pool: pg.Pool,
+    queue: Pick<JobQueue, 'send'>,
+    job: JobKey & Pick<MigrationJob, 'source' | 'status' | 'sealedCredential' | 'importOptions' | 'progress'>,
+    work: QueuedWork['work'],
+    options: { singletonKey?: string } = {},
+  ): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(
+        `insert into migration_jobs (id, organization_id, source, status, sealed_credential, import_options, progress) values ($1, $2, $3, $4, $5, $6, $7)`,
+        [job.id, job.organizationId, job.source, job.status, job.sealedCredential, job.importOptions, job.progress],
+      );
+      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
+      await queue.send(work, { jobId: job.id, organizationId: job.organizationId, run: 1 }, { db, ...options });
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /** The status and run a worker checks to notice a cancel or a newer run. */

@@ -108,16 +108,9 @@ export class MigrationService {
     const sealed = await this.services.sealer.seal(credential, { organizationId: auth.organizationId, ownerId: key.id });
     // A targeted migration imports at once: its totals are what it was asked for.
     const progress = importOptions ? startingProgress({ counts: {} }, importOptions, null) : { counts: {} };
-    await this.jobs.insert({ ...key, source, status, sealedCredential: sealed, importOptions, progress });
-    const ref = { jobId: key.id, organizationId: auth.organizationId, run: 1 };
-    try {
-      if (status === 'pending') await this.services.jobs.send(migrationScanJob, ref, { singletonKey: `scan:${key.id}:1` });
-      else await this.services.jobs.send(migrationImportJob, ref);
-    } catch (err) {
-      // Without queued work the job would sit there forever: take it back.
-      await this.jobs.delete(key);
-      throw err;
-    }
+    const job = { ...key, source, status, sealedCredential: sealed, importOptions, progress };
+    if (status === 'pending') await this.jobs.insertAndQueue(this.services.pool, this.services.jobs, job, migrationScanJob, { singletonKey: `scan:${key.id}:1` });
+    else await this.jobs.insertAndQueue(this.services.pool, this.services.jobs, job, migrationImportJob);
     return (await this.jobs.find(key))!;
   }
 
