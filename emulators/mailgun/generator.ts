@@ -10,6 +10,8 @@ import type {
   MailgunTemplateRecord,
 } from './model.js';
 
+import { plausibleEmail } from './truth.js';
+
 export { mailgunTruth, type MailgunTruth } from './truth.js';
 
 export interface MailgunGenerateOptions {
@@ -113,6 +115,8 @@ export function generateMailgunAccount(options: MailgunGenerateOptions = {}): Ma
     reply_preference: 'list',
     created_at: rfc2822(EPOCH - rng.int(1, 400) * DAY, rng),
   }));
+  // Mailgun pages lists by address.
+  lists.sort((a, b) => (a.address < b.address ? -1 : 1));
   const members: Record<string, MailgunMemberRecord[]> = Object.fromEntries(lists.map((l) => [l.address, []]));
   const people: string[] = [];
   for (let n = 0; n < contacts; n++) {
@@ -129,7 +133,7 @@ export function generateMailgunAccount(options: MailgunGenerateOptions = {}): Ma
   }
   for (const list of lists) members[list.address]!.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 
-  const valid = people.filter((e) => e.includes('@') && !e.includes(' '));
+  const valid = people.filter(plausibleEmail);
   const byDomain: Record<string, MailgunDomainData> = {};
   for (const d of domains) {
     const at = (k: number) => rfc2822(EPOCH + k * 3_600_000, rng);

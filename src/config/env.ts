@@ -93,6 +93,9 @@ const EnvSchema = z.object({
   SENDGRID_BASE_URL: z.url().default('https://api.sendgrid.com'),
   /** Where SendGrid's image CDN (cdn.mcauto-images-production.sendgrid.net) is fetched from. */
   SENDGRID_CDN_URL: z.url().default('https://cdn.mcauto-images-production.sendgrid.net'),
+  /** Mailgun's two regions: a key works in one of them only, and the connector finds which. */
+  MAILGUN_BASE_URL: z.url().default('https://api.mailgun.net'),
+  MAILGUN_EU_BASE_URL: z.url().default('https://api.eu.mailgun.net'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

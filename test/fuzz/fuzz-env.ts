@@ -23,6 +23,8 @@ import { generateResendAccount } from '../../emulators/resend/generator.js';
 import { startResendEmulator, type ResendEmulator } from '../../emulators/resend/server.js';
 import { generateSendGridAccount } from '../../emulators/sendgrid/generator.js';
 import { startSendGridEmulator, type SendGridEmulator } from '../../emulators/sendgrid/server.js';
+import { generateMailgunAccount } from '../../emulators/mailgun/generator.js';
+import { startMailgunEmulator } from '../../emulators/mailgun/server.js';
 
 export const JOB_STATUSES = ['pending', 'scanning', 'ready_for_review', 'importing', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -149,6 +151,9 @@ export async function startFuzzEnv(options: FuzzEnvOptions): Promise<FuzzEnv> {
     cleanups.push(() => sendgrid.close());
     const resendCredential = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
     const sendgridCredential = sendgrid.account.apiKeys[0]!.token;
+    // So that a fuzzed Mailgun start is answered here, never by a host this machine cannot reach.
+    const mailgun = await startMailgunEmulator({ account: generateMailgunAccount({ seed: 7, contacts: 20 }) });
+    cleanups.push(() => mailgun.close());
 
     // --- seed -------------------------------------------------------------------------------
     const secrets = new Set<string>();
@@ -216,6 +221,8 @@ export async function startFuzzEnv(options: FuzzEnvOptions): Promise<FuzzEnv> {
       RESEND_BASE_URL: resend.url,
       SENDGRID_BASE_URL: sendgrid.url,
       SENDGRID_CDN_URL: sendgrid.cdnUrl,
+      MAILGUN_BASE_URL: mailgun.url,
+      MAILGUN_EU_BASE_URL: mailgun.euUrl,
       WEBHOOK_ALLOW_PRIVATE: 'false',
       RATE_LIMIT_PER_KEY: '0',
       RATE_LIMIT_PER_ADDRESS: '0',

@@ -96,6 +96,8 @@ export type ErrorCode =
   /** HTTP 500 in REST */
   | 'internal_error'
   /** HTTP 401 in REST */
+  | 'invalid_mailgun_credential'
+  /** HTTP 401 in REST */
   | 'invalid_resend_credential'
   /** HTTP 401 in REST */
   | 'invalid_sendgrid_credential'

@@ -52,6 +52,24 @@ const CATALOG: SourceDescriptor[] = [
       'We do NOT import API keys, sender identities or domain authentication (re-authenticate your domain here).',
     ],
   },
+  {
+    id: 'mailgun',
+    label: 'Mailgun',
+    enabled: true,
+    credentialErrorCode: 'invalid_mailgun_credential',
+    credentialField: {
+      name: 'credential',
+      label: 'Mailgun private API key',
+      placeholder: 'key-… or the key’s hex',
+      help: 'The account’s private API key (Mailgun → API Security), US or EU: we find the region the key belongs to. A Domain Sending Key cannot read the account. We only read from your account.',
+    },
+    notes: [
+      'We will import domains with their DNS records, mailing lists as audiences with their members (one contact per address, however many lists it is on; a member unsubscribed from a list stays unsubscribed from that audience only) and their vars as custom fields (typed by their values), templates of every domain (the active version, subject from its headers), bounces, complaints and unsubscribes.',
+      'An unsubscribe tagged * is account-wide and goes to the suppression list; every other tag becomes a suppression group with who unsubscribed from it. The allowlist is reported, not imported.',
+      'Handlebars constructs we cannot render the same way are flagged for review with their exact position.',
+      'We do NOT import API keys, webhooks, routes or sending IPs.',
+    ],
+  },
 ];
 
 export function enabledSources(): SourceDescriptor[] {

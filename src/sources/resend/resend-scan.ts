@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { RecordKind } from '../../model/record-kinds.js';
 import { emailProblem } from '../shared/email.js';
+import { emailKey } from '../shared/email-key.js';
 import { SourceError, type ScanCounted, type SourceList } from '../source-types.js';
 import { selectable, type ScanAudience, type ScanDomain, type ScanError, type ScanKind, type ScanResult } from '../../model/scan-result.js';
 import type { ResendConnector } from './resend-connector.js';
@@ -9,10 +9,6 @@ import { scanProblems } from '../shared/record-problems.js';
 import { paginate, RESEND_PAGE_SIZE } from './resend-pagination.js';
 import { wireContactProperty, wireSuppression, wireTemplateSummary, wireTopic } from './resend-wire.js';
 
-/** A 52-bit digest of an address: counting distinct contacts without holding every string. */
-function emailKey(email: string): number {
-  return createHash('sha1').update(email).digest().readUIntBE(0, 6) >>> 0 || 1;
-}
 
 /**
  * Reads what an import would bring: every list with its member count, distinct contacts, and
