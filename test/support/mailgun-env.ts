@@ -12,6 +12,8 @@ export interface MailgunEnv {
   api: TestApi;
   worker: ManagedProcess;
   mailgun: MailgunEmulator;
+  /** What the API and worker were started with (a test starting another worker passes them again). */
+  settings: Record<string, string>;
   /** The account's private key. */
   credential: string;
   /** The Domain Sending Key, which cannot read. */
@@ -34,16 +36,16 @@ export interface MailgunSnapshot {
 }
 
 /** Database, Mailgun emulator (both regions), API and worker for one test file, pointed at each other. */
-export function useMailgunEnv(account: MailgunGenerateOptions): MailgunEnv {
+export function useMailgunEnv(account: MailgunGenerateOptions, extraSettings: Record<string, string> = {}): MailgunEnv {
   const env = {} as MailgunEnv;
   beforeAll(async () => {
     env.db = await createTestDatabase();
     env.mailgun = await startMailgunEmulator({ account: generateMailgunAccount(account) });
     env.credential = env.mailgun.account.apiKeys.find((k) => k.kind === 'private')!.token;
     env.sendingKey = env.mailgun.account.apiKeys.find((k) => k.kind === 'sending')!.token;
-    const settings = { MAILGUN_BASE_URL: env.mailgun.url, MAILGUN_EU_BASE_URL: env.mailgun.euUrl };
-    env.api = await startTestApi(env.db, settings);
-    env.worker = await startTestWorker(env.db, settings);
+    env.settings = { MAILGUN_BASE_URL: env.mailgun.url, MAILGUN_EU_BASE_URL: env.mailgun.euUrl, ...extraSettings };
+    env.api = await startTestApi(env.db, env.settings);
+    env.worker = await startTestWorker(env.db, env.settings);
   });
   afterAll(async () => {
     await env.worker?.stop();

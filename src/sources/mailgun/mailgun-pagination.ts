@@ -36,7 +36,7 @@ export async function* pivotPages<T extends z.ZodType>(
   problems: ProblemLog,
 ): AsyncGenerator<PivotPageRead<z.infer<T>>> {
   const seen = new Set<string>();
-  let where = 'path' in start ? `GET ${start.path}` : `GET ${new URL(start.url).pathname}`;
+  let where = 'path' in start ? `GET ${start.path}` : `GET ${new URL(start.url, 'http://mailgun').pathname}`;
   let body = 'path' in start ? await http.get(start.path, start.query) : await http.getUrl(start.url);
   for (;;) {
     const page = parsePage(where, body);
