@@ -6,6 +6,9 @@ import { mailgunTruth } from '../../emulators/mailgun/generator.js';
 import { generateMailgunAccount } from '../../emulators/mailgun/generator.js';
 import { startMailgunEmulator } from '../../emulators/mailgun/server.js';
 import { MailgunConnector } from '../../src/sources/mailgun/mailgun-connector.js';
+import { graphql, payloadOf } from '../support/test-api.js';
+import { eventually } from '../support/test-worker.js';
+import { MigrateTemplatesDocument, MigrationDocument } from '../../src/graphql/generated/operations.js';
 
 // Three lists over 400 people (many on two or three lists, some in another letter case), vars of
 // four types, five templates per domain (two domains sharing names), every suppression kind.
@@ -99,5 +102,24 @@ describe('a Mailgun migration', () => {
     } finally {
       await eu.close();
     }
+  });
+
+  it('migrates chosen templates at once by <domain>/<name>, and overwrites only when asked', async () => {
+    const { org, key } = await createOrgWithKey(env.db);
+    const [domain] = env.mailgun.account.domains;
+    const template = env.mailgun.account.byDomain[domain!.name]!.templates[0]!;
+    const run = async (overwriteExisting: boolean) => {
+      const res = await graphql(env.api.url, key, MigrateTemplatesDocument, { source: 'mailgun', credential: env.credential, templateIds: [`${domain!.name}/${template.name}`], overwriteExisting });
+      const id = payloadOf(res.data!.migrateTemplates).migration.id;
+      const done = await eventually(() => graphql(env.api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'completed');
+      return done.data!.migration.importResult!.templates!.map((t) => t.action);
+    };
+    expect(await run(false)).toEqual(['created']);
+    const active = template.versions.find((v) => v.active)!;
+    active.template = `${active.template}<p>edited at Mailgun</p>`;
+    expect(await run(false)).toEqual(['skipped']);
+    expect(await run(true)).toEqual(['updated']);
+    const rows = await env.db.query<{ html: string }>('select html from templates where organization_id = $1', [org.id]);
+    expect(rows.map((r) => r.html)).toEqual([active.template]);
   });
 });
