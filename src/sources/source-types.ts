@@ -31,7 +31,7 @@ export interface SourceDomain {
 export interface SourceList {
   sourceId: string;
   name: string;
-  /** 'audience' (Resend legacy, per-list contacts), 'segment', or a provider's plain 'list'. */
+  /** 'audience' (members with a per-list opt-out: Resend legacy, Mailgun), 'segment', or a provider's plain 'list'. */
   kind: 'audience' | 'segment' | 'list';
   createdAt: Date | null;
 }

@@ -183,7 +183,7 @@ export type ImportPhase =
 
 /** What a source calls a list. */
 export type ListKind =
-  /** A Resend audience (legacy API): contacts belong to it, with a per-audience opt-out */
+  /** A list whose members belong to it, each with an opt-out of that list alone: a Resend audience (legacy API), a Mailgun mailing list */
   | 'audience'
   /** A plain contact list (SendGrid) */
   | 'list'

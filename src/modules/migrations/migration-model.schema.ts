@@ -49,7 +49,7 @@ export const ScanKindEnum = describedEnum('ScanKind', 'A kind of resource a scan
 });
 
 const ListKindEnum = describedEnum('ListKind', 'What a source calls a list.', LIST_KINDS, {
-  audience: 'A Resend audience (legacy API): contacts belong to it, with a per-audience opt-out',
+  audience: 'A list whose members belong to it, each with an opt-out of that list alone: a Resend audience (legacy API), a Mailgun mailing list',
   segment: 'A Resend segment: a view over the account’s contacts',
   list: 'A plain contact list (SendGrid)',
 });
