@@ -96,6 +96,7 @@ const EnvSchema = z.object({
   /** Mailgun's two regions: a key works in one of them only, and the connector finds which. */
   MAILGUN_BASE_URL: z.url().default('https://api.mailgun.net'),
   MAILGUN_EU_BASE_URL: z.url().default('https://api.eu.mailgun.net'),
+  POSTMARK_BASE_URL: z.url().default('https://api.postmarkapp.com'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -10,6 +10,7 @@ export const ERROR_HTTP_STATUS = {
   invalid_resend_credential: 401,
   invalid_sendgrid_credential: 401,
   invalid_mailgun_credential: 401,
+  invalid_postmark_credential: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,

@@ -87,6 +87,8 @@ export interface SourceTemplate {
   hasUnpublishedVersions: boolean;
   /** The sample values the source keeps for previewing it (SendGrid's `test_data`); null when none. */
   testData: Record<string, unknown> | null;
+  /** A Postmark layout, or a template Postmark renders inside one: this platform has no layouts. */
+  layout?: { kind: 'layout' } | { kind: 'uses'; alias: string };
 }
 
 export type SuppressionReason = 'unsubscribe' | 'bounce' | 'spam_complaint' | 'invalid' | 'block' | 'manual';

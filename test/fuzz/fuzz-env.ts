@@ -25,6 +25,8 @@ import { generateSendGridAccount } from '../../emulators/sendgrid/generator.js';
 import { startSendGridEmulator, type SendGridEmulator } from '../../emulators/sendgrid/server.js';
 import { generateMailgunAccount } from '../../emulators/mailgun/generator.js';
 import { startMailgunEmulator } from '../../emulators/mailgun/server.js';
+import { generatePostmarkAccount } from '../../emulators/postmark/generator.js';
+import { startPostmarkEmulator } from '../../emulators/postmark/server.js';
 
 export const JOB_STATUSES = ['pending', 'scanning', 'ready_for_review', 'importing', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -151,9 +153,11 @@ export async function startFuzzEnv(options: FuzzEnvOptions): Promise<FuzzEnv> {
     cleanups.push(() => sendgrid.close());
     const resendCredential = resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token;
     const sendgridCredential = sendgrid.account.apiKeys[0]!.token;
-    // So that a fuzzed Mailgun start is answered here, never by a host this machine cannot reach.
+    // So that a fuzzed Mailgun or Postmark start is answered here, never by a host this machine cannot reach.
     const mailgun = await startMailgunEmulator({ account: generateMailgunAccount({ seed: 7, contacts: 20 }) });
     cleanups.push(() => mailgun.close());
+    const postmark = await startPostmarkEmulator({ account: generatePostmarkAccount({ seed: 7 }) });
+    cleanups.push(() => postmark.close());
 
     // --- seed -------------------------------------------------------------------------------
     const secrets = new Set<string>();
@@ -223,6 +227,7 @@ export async function startFuzzEnv(options: FuzzEnvOptions): Promise<FuzzEnv> {
       SENDGRID_CDN_URL: sendgrid.cdnUrl,
       MAILGUN_BASE_URL: mailgun.url,
       MAILGUN_EU_BASE_URL: mailgun.euUrl,
+      POSTMARK_BASE_URL: postmark.url,
       WEBHOOK_ALLOW_PRIVATE: 'false',
       RATE_LIMIT_PER_KEY: '0',
       RATE_LIMIT_PER_ADDRESS: '0',

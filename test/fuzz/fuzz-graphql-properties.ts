@@ -25,7 +25,7 @@ export type Transport = 'post' | 'get' | 'ws';
 export type Actor = { kind: 'none' | 'bad' | 'readOnly' | 'full'; authorization?: string; key?: string };
 
 /** Codes an operation that passed validation may get from the resolvers' rules. */
-const SEMANTIC_CODES = ['ok', 'validation_error', 'not_found', 'invalid_status', 'unsupported_source', 'invalid_resend_credential', 'invalid_sendgrid_credential', 'bad_request'];
+const SEMANTIC_CODES = ['ok', 'validation_error', 'not_found', 'invalid_status', 'unsupported_source', 'invalid_resend_credential', 'invalid_sendgrid_credential', 'invalid_mailgun_credential', 'invalid_postmark_credential', 'bad_request'];
 /** Codes of a document or variables graphql-js itself refuses. */
 const INVALID_CODES = ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'validation_error', 'bad_request'];
 /** Refusals of a document graphql-js accepts: the API's own limits (cost, size). */

@@ -43,9 +43,10 @@ function startExpectation(env: FuzzEnv, body: StartBody): { status: number[]; co
   const wellFormed = credential.length >= 8 && credential.length <= 4096 && /^[\x21-\x7e]+$/.test(credential);
   if (!wellFormed) return invalid;
   const source = body.source.value.trim();
-  if (source === 'resend' || source === 'sendgrid') {
+  if (source === 'resend' || source === 'sendgrid' || source === 'mailgun' || source === 'postmark') {
     const isReal = (source === 'resend' && credential === env.resendCredential) || (source === 'sendgrid' && credential === env.sendgridCredential);
     if (isReal) return { status: [201], codes: ['ok'], names: [], credential, controlChars };
+    // The fuzz env's Mailgun and Postmark emulators know none of the fuzzed credentials.
     return { status: [401], codes: [`invalid_${source}_credential`], names: [], credential, controlChars };
   }
   return { status: [422], codes: ['validation_error', 'unsupported_source'], names: [], credential, controlChars };

@@ -22,7 +22,7 @@ describe('a resumed import', () => {
     const pool = testPool(env.db.url, 2);
     pools.push(pool);
     const connector = createConnector('resend', env.credential, {
-      RESEND_BASE_URL: env.resend.url, SENDGRID_BASE_URL: 'http://127.0.0.1:9', SENDGRID_CDN_URL: 'http://127.0.0.1:9', MAILGUN_BASE_URL: 'http://127.0.0.1:9', MAILGUN_EU_BASE_URL: 'http://127.0.0.1:9', PROVIDER_RETRY_SECONDS: 5,
+      RESEND_BASE_URL: env.resend.url, SENDGRID_BASE_URL: 'http://127.0.0.1:9', SENDGRID_CDN_URL: 'http://127.0.0.1:9', MAILGUN_BASE_URL: 'http://127.0.0.1:9', MAILGUN_EU_BASE_URL: 'http://127.0.0.1:9', POSTMARK_BASE_URL: 'http://127.0.0.1:9', PROVIDER_RETRY_SECONDS: 5,
     });
     const domains: SourceDomain[] = [];
     for await (const d of connector.domains()) domains.push(d);

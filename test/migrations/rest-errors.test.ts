@@ -104,15 +104,6 @@ describe('every error row of the documented table', () => {
     }
   });
 
-  it('422 unsupported_source: a reserved source', async () => {
-    const { key } = await createOrgWithKey(db);
-    for (const source of ['postmark']) {
-      const res = await restClient(api.url, key).post('/v1/migrate', { source, credential: 'SG.abcdefghijk' });
-      expect(res.status).toBe(422);
-      expect(res.body).toEqual(errorBody('unsupported_source'));
-    }
-  });
-
   it('422 validation_error: every malformed field, never a 500', async () => {
     const { org, key } = await createOrgWithKey(db);
     const client = restClient(api.url, key);

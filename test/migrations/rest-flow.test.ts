@@ -33,7 +33,7 @@ describe('the documented /v1/migrate flow against an emulated Resend account', (
 
     const sources = await client.get('/v1/migrate/sources');
     expect(sources.status).toBe(200);
-    expect(sources.body.data.map((s: { id: string }) => s.id)).toEqual(['resend', 'sendgrid', 'mailgun']);
+    expect(sources.body.data.map((s: { id: string }) => s.id)).toEqual(['resend', 'sendgrid', 'mailgun', 'postmark']);
     expect(Object.keys(sources.body.data[0].credential_field).sort()).toEqual(['help', 'label', 'name', 'placeholder']);
 
     const started = await client.post('/v1/migrate', { source: 'resend', credential: fullKey });

@@ -98,6 +98,8 @@ export type ErrorCode =
   /** HTTP 401 in REST */
   | 'invalid_mailgun_credential'
   /** HTTP 401 in REST */
+  | 'invalid_postmark_credential'
+  /** HTTP 401 in REST */
   | 'invalid_resend_credential'
   /** HTTP 401 in REST */
   | 'invalid_sendgrid_credential'
@@ -311,6 +313,8 @@ export type TemplateReviewCode =
   | 'helper'
   /** An inverse section (`{{^name}}`) */
   | 'inverse_section'
+  /** Not a construct: a layout, or a template the source renders inside one; this platform has no layouts */
+  | 'layout'
   /** A loop (`{{#each}}`) */
   | 'loop'
   /** A partial (`{{> name}}`) */

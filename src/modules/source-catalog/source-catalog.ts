@@ -70,6 +70,24 @@ const CATALOG: SourceDescriptor[] = [
       'We do NOT import API keys, webhooks, routes or sending IPs.',
     ],
   },
+  {
+    id: 'postmark',
+    label: 'Postmark',
+    enabled: true,
+    credentialErrorCode: 'invalid_postmark_credential',
+    credentialField: {
+      name: 'credential',
+      label: 'Postmark API token',
+      placeholder: 'an Account or a Server API token',
+      help: 'An Account API token (Postmark → Account → API Tokens; account owners and admins) reads every server, the domains and the sender signatures; a Server API token (a server → API Tokens) reads that server only. We tell you which we got. We only read from your account.',
+    },
+    notes: [
+      'Postmark has no contacts, lists or custom fields: nothing of those kinds comes from it.',
+      'We will import domains with their DKIM and Return-Path records and the domains of sender signatures (Account token only), every server’s templates and layouts (layouts, and templates rendered inside one, are flagged for review: this platform has no layouts), and suppressions: a transactional stream’s are account-wide here; each broadcast stream becomes a suppression group with who is suppressed on it.',
+      'Mustachio constructs we cannot render the same way ({{#each}}, sections, inverted sections) are flagged for review with their exact position.',
+      'We do NOT import servers or streams themselves, webhooks, inbound rules or bounce history.',
+    ],
+  },
 ];
 
 export function enabledSources(): SourceDescriptor[] {

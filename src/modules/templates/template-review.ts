@@ -11,6 +11,8 @@ export const REVIEW_REASON_CODES = [
   'helper', 'context_path', 'raw_block', 'syntax',
   /** Not a construct: the source has a newer unpublished draft (set by the importer). */
   'unpublished_version',
+  /** Not a construct: a layout, or a template the source renders inside one (set by the importer). */
+  'layout',
 ] as const;
 export type ReviewReasonCode = (typeof REVIEW_REASON_CODES)[number];
 
@@ -57,6 +59,7 @@ const WORDING: Record<ReviewReasonCode, { noun: string; advice: string }> = {
   raw_block: { noun: 'Raw block', advice: 'raw blocks are not supported; replace with plain text or review by hand' },
   syntax: { noun: 'Syntax problem', advice: 'fix the template or review by hand' },
   unpublished_version: { noun: 'Unpublished draft', advice: 'compare with the source before sending' },
+  layout: { noun: 'Layout', advice: 'merge the layout into the template before sending' },
 };
 
 const truncate = (text: string) =>

@@ -22,6 +22,7 @@ const TemplateReviewCodeEnum = describedEnum('TemplateReviewCode', 'What a revie
   raw_block: 'A raw block (`{{{{raw}}}}`)',
   syntax: 'A syntax problem, or a variable name this platform cannot substitute',
   unpublished_version: 'Not a construct: the source has a newer unpublished draft, so which version was imported is unclear',
+  layout: 'Not a construct: a layout, or a template the source renders inside one; this platform has no layouts',
 });
 
 const TemplateReviewFindingRef = builder.objectRef<ReviewReason>('TemplateReviewFinding').implement({

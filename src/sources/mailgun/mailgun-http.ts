@@ -2,7 +2,7 @@ import { cleanText } from '../../errors/message-text.js';
 import { parseProviderJson } from '../shared/provider-json.js';
 import type { SourceErrorKind } from '../source-types.js';
 import type { RetryBudget } from '../shared/retry-budget.js';
-import { RatePacer } from '../shared/rate-pacer.js';
+import { AdaptivePace } from '../shared/adaptive-pace.js';
 import {
   ProviderHttpClient,
   type ProviderErrorText,
@@ -15,7 +15,6 @@ import { wireErrorBody } from './mailgun-wire.js';
 const USER_AGENT = 'migrate-service/0.1 (+mailgun-connector)';
 /** Mailgun publishes no read rate and sends no rate headers: start here, halve on a 429, grow back slowly. */
 export const MAILGUN_START_RATE = 20;
-const MIN_RATE = 1;
 
 export interface MailgunHttpOptions extends ProviderHttpOptions {
   apiKey: string;
@@ -27,8 +26,7 @@ export interface MailgunHttpOptions extends ProviderHttpOptions {
  * one per 50 answered requests up to where it started.
  */
 export class MailgunHttp extends ProviderHttpClient {
-  private readonly pacer = new RatePacer(MAILGUN_START_RATE);
-  private answered = 0;
+  private readonly pace = new AdaptivePace(MAILGUN_START_RATE);
 
   constructor(options: MailgunHttpOptions) {
     super(
@@ -49,21 +47,20 @@ export class MailgunHttp extends ProviderHttpClient {
   }
 
   get rate(): number {
-    return this.pacer.currentLimit;
+    return this.pace.rate;
   }
 
   protected override async beforeAttempt(_request: ProviderRequest, _budget: RetryBudget): Promise<boolean> {
-    await this.pacer.acquire(this.options.signal);
+    await this.pace.acquire(this.options.signal);
     return true;
   }
 
   protected override observe(): void {
-    if (++this.answered % 50 === 0 && this.pacer.currentLimit < MAILGUN_START_RATE) this.pacer.setLimit(this.pacer.currentLimit + 1);
+    this.pace.answeredOne();
   }
 
   protected rateLimited(_request: ProviderRequest, _headers: Headers, budget: RetryBudget): RateLimitVerdict {
-    this.pacer.setLimit(Math.max(MIN_RATE, Math.floor(this.pacer.currentLimit / 2)));
-    this.pacer.pauseFor(Math.min(1000 * 2 ** Math.min(budget.attempts - 1, 4), 15_000));
+    this.pace.limited(budget.attempts);
     return { problem: 'rate limited (429, no rate headers)', retry: true };
   }
 

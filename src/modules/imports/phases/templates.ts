@@ -23,6 +23,16 @@ function versionReason(t: SourceTemplate, source: string): ReviewReason[] {
   ];
 }
 
+/** A layout, or a template rendered inside one at the source: this platform has none. */
+function layoutReason(t: SourceTemplate, source: string): ReviewReason[] {
+  if (!t.layout) return [];
+  const message =
+    t.layout.kind === 'layout'
+      ? `A ${source} layout: this platform has no layouts, so it is imported as a template of its own and the templates that used it come without it`
+      : `${source} renders this template inside the layout "${t.layout.alias}": this platform has no layouts, so it is imported without it; merge the layout's HTML in before sending`;
+  return [{ code: 'layout', construct: '', field: 'template', line: 1, column: 1, message }];
+}
+
 /**
  * Images on the provider's own hosting are downloaded, stored content-addressed and the HTML
  * pointed at our copies, so templates keep working after the old account is closed.
@@ -71,7 +81,8 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
     }
     const { html, images } = await rehostImages(ctx, t.html);
     const review = reviewTemplate({ subject: t.subject, html, text: t.text });
-    const reasons = [...review.reasons, ...versionReason(t, findSource(ctx.job.source)?.label ?? ctx.job.source)];
+    const sourceLabel = findSource(ctx.job.source)?.label ?? ctx.job.source;
+    const reasons = [...review.reasons, ...versionReason(t, sourceLabel), ...layoutReason(t, sourceLabel)];
     const needsReview = reasons.length > 0;
     // Sources that do not list a template's variables (SendGrid) get the ones its body uses.
     const variables = t.variables.length

@@ -1,0 +1,281 @@
+import type { z } from 'zod';
+import {
+  SourceError,
+  type ScanCounted,
+  type SourceConnector,
+  type SourceContact,
+  type SourceContactDetails,
+  type SourceCustomField,
+  type SourceDnsRecord,
+  type SourceDomain,
+  type SourceList,
+  type SourcePage,
+  type SourceSuppression,
+  type SourceSuppressionGroup,
+  type SourceTemplate,
+} from '../source-types.js';
+import type { ScanResult } from '../../model/scan-result.js';
+import { normalizeEmail } from '../shared/email.js';
+import { storableDate } from '../shared/dates.js';
+import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
+import { PostmarkHttp } from './postmark-http.js';
+import { scanPostmark } from './postmark-scan.js';
+import {
+  wireDomain,
+  wireDomainDetail,
+  wireDomainList,
+  wireSender,
+  wireSenderList,
+  wireServer,
+  wireServerList,
+  wireStream,
+  wireStreamList,
+  wireSuppression,
+  wireSuppressionDump,
+  wireTemplate,
+  wireTemplateList,
+  wireTemplateSummary,
+} from './postmark-wire.js';
+
+export interface PostmarkConnectorOptions {
+  baseUrl: string;
+  /** An Account API token (every server) or a Server API token (one server). */
+  token: string;
+  signal?: AbortSignal;
+  backoffBaseMs?: number;
+  retryBudgetMs?: number;
+}
+
+export interface PostmarkServer { id: number; name: string; http: PostmarkHttp }
+export interface PostmarkStream { server: PostmarkServer; id: string; name: string; type: string }
+
+const PAGE = 500;
+
+/** Postmark's suppression reasons onto ours: a recipient's own ManualSuppression is an unsubscribe. */
+export function suppressionReason(s: z.infer<typeof wireSuppression>): SourceSuppression['reason'] {
+  if (s.SuppressionReason === 'HardBounce') return 'bounce';
+  if (s.SuppressionReason === 'SpamComplaint') return 'spam_complaint';
+  return s.Origin === 'Recipient' ? 'unsubscribe' : 'manual';
+}
+
+/**
+ * Reads a Postmark account through an Account token (every server, found from /servers with
+ * their server tokens, plus domains and sender signatures) or a Server token (that server
+ * only). Postmark has no contacts, lists or custom fields. Transactional streams' suppressions
+ * are account-wide here; each broadcast stream becomes a suppression group of who is suppressed
+ * on it. Templates and layouts of every server are read with their server's token.
+ */
+export class PostmarkConnector implements SourceConnector {
+  readonly problems = new ProblemLog();
+  readonly perContactGroups = false;
+  private tokenKind: 'account' | 'server' | null = null;
+  private accountHttp: PostmarkHttp | null = null;
+  private serversRead: PostmarkServer[] | null = null;
+  private streamsRead: PostmarkStream[] | null = null;
+  private templatesRead: { id: string; name: string; server: PostmarkServer; templateId: number }[] | null = null;
+
+  constructor(private readonly options: PostmarkConnectorOptions) {}
+
+  /** Which token it is: tried as an account token, then as a server token. */
+  async kind(): Promise<'account' | 'server'> {
+    if (this.tokenKind) return this.tokenKind;
+    const { token, ...rest } = this.options;
+    const asAccount = new PostmarkHttp({ ...rest, token: { kind: 'account', value: token } });
+    try {
+      await asAccount.get('/servers', { count: 1, offset: 0 });
+      this.accountHttp = asAccount;
+      return (this.tokenKind = 'account');
+    } catch (err) {
+      if (!(err instanceof SourceError && err.kind === 'invalid_credential')) throw err;
+    }
+    const asServer = asAccount.withToken({ kind: 'server', value: token });
+    try {
+      const server = wireServer.parse(await asServer.get('/server'));
+      this.serversRead = [{ id: server.ID, name: server.Name, http: asServer }];
+      return (this.tokenKind = 'server');
+    } catch (err) {
+      if (!(err instanceof SourceError && err.kind === 'invalid_credential')) throw err;
+    }
+    throw new SourceError('invalid_credential', 'Postmark rejected the token as an Account API token and as a Server API token (Postmark → API Tokens)');
+  }
+
+  async validateCredential(): Promise<void> {
+    await this.kind();
+  }
+
+  scan(counted?: ScanCounted): Promise<ScanResult> {
+    return scanPostmark(this, counted);
+  }
+
+  /** Every server the token sees, each with a token of its own. */
+  async servers(): Promise<PostmarkServer[]> {
+    if ((await this.kind()) === 'server' || this.serversRead) return this.serversRead!;
+    const out: PostmarkServer[] = [];
+    for await (const raw of this.offsetPages(this.accountHttp!, '/servers', wireServerList, 'Servers')) {
+      for (const s of parseItems(raw, wireServer, 'domain', this.problems, 'GET /servers')) {
+        const token = s.ApiTokens?.[0];
+        if (!token) {
+          this.problems.report('suppression', `server ${s.ID}`, `server ${s.Name} lists no API token: its streams and templates cannot be read`);
+          continue;
+        }
+        out.push({ id: s.ID, name: s.Name, http: this.accountHttp!.withToken({ kind: 'server', value: token }) });
+      }
+    }
+    return (this.serversRead = out);
+  }
+
+  /** Every server's outbound streams (inbound streams send nothing to suppress), archived ones left out. */
+  async streams(): Promise<PostmarkStream[]> {
+    if (this.streamsRead) return this.streamsRead;
+    const out: PostmarkStream[] = [];
+    for (const server of await this.servers()) {
+      const list = wireStreamList.parse(await server.http.get('/message-streams', { MessageStreamType: 'All' }));
+      for (const s of parseItems(list.MessageStreams ?? [], wireStream, 'suppression_group', this.problems, 'GET /message-streams')) {
+        if (s.ArchivedAt || s.MessageStreamType === 'Inbound') continue;
+        out.push({ server, id: s.ID, name: s.Name ?? s.ID, type: s.MessageStreamType ?? 'Transactional' });
+      }
+    }
+    return (this.streamsRead = out);
+  }
+
+  /** Domains (with DKIM and Return-Path) and the domains of sender signatures: account token only. */
+  async *domains(): AsyncGenerator<SourceDomain> {
+    if ((await this.kind()) !== 'account') return;
+    const http = this.accountHttp!;
+    const seen = new Set<string>();
+    for await (const raw of this.offsetPages(http, '/domains', wireDomainList, 'Domains')) {
+      for (const d of parseItems(raw, wireDomain, 'domain', this.problems, 'GET /domains')) {
+        const detail = wireDomainDetail.safeParse(await http.get(`/domains/${d.ID}`));
+        if (!detail.success) this.problems.report('domain', d.Name, `unreadable record (${describeShape(detail.error)})`);
+        seen.add(d.Name.toLowerCase());
+        yield { sourceId: String(d.ID), name: d.Name.toLowerCase(), status: domainStatus(d), region: null, createdAt: null, records: detail.success ? dnsRecords(detail.data) : [] };
+      }
+    }
+    for await (const raw of this.offsetPages(http, '/senders', wireSenderList, 'SenderSignatures')) {
+      for (const s of parseItems(raw, wireSender, 'domain', this.problems, 'GET /senders')) {
+        const name = s.Domain.toLowerCase();
+        if (seen.has(name)) continue;
+        seen.add(name);
+        yield { sourceId: `signature:${s.ID}`, name, status: s.Confirmed ? 'sender signature confirmed' : 'sender signature unconfirmed', region: null, createdAt: null, records: [] };
+      }
+    }
+  }
+
+  /** Postmark has no lists. */
+  async lists(): Promise<SourceList[]> {
+    return [];
+  }
+
+  async *listMembers(): AsyncGenerator<SourcePage<SourceContact>> {}
+
+  async *globalContacts(): AsyncGenerator<SourcePage<SourceContact>> {}
+
+  async customFields(): Promise<SourceCustomField[]> {
+    return [];
+  }
+
+  async contactDetails(): Promise<SourceContactDetails> {
+    return {};
+  }
+
+  /** Each broadcast stream, as `<server> · <stream>`. */
+  async suppressionGroups(): Promise<SourceSuppressionGroup[]> {
+    return (await this.streams())
+      .filter((s) => s.type === 'Broadcasts')
+      .map((s) => ({ sourceId: `${s.server.id}/${s.id}`, name: `${s.server.name} · ${s.name}`, description: `Suppressed on the Postmark stream ${s.id} of the server ${s.server.name}`, defaultSubscription: 'opt_in' }));
+  }
+
+  async *groupOptOuts(group: SourceSuppressionGroup): AsyncGenerator<string[]> {
+    const stream = (await this.streams()).find((s) => `${s.server.id}/${s.id}` === group.sourceId);
+    if (stream) yield (await this.dump(stream)).map((s) => s.EmailAddress);
+  }
+
+  /** Transactional streams' suppressions, one stream a page (Postmark's dump is not paged); the cursor is the next stream's index. */
+  async *suppressions(after?: string | null): AsyncGenerator<SourcePage<SourceSuppression>> {
+    const streams = (await this.streams()).filter((s) => s.type === 'Transactional');
+    for (let i = after ? Number(after) : 0; i < streams.length; i++) {
+      const items = (await this.dump(streams[i]!)).map((s) => ({ email: normalizeEmail(s.EmailAddress), emailOriginal: s.EmailAddress, reason: suppressionReason(s), createdAt: s.CreatedAt ? storableDate(new Date(s.CreatedAt)) : null }));
+      yield { items, nextCursor: i + 1 < streams.length ? String(i + 1) : null };
+    }
+  }
+
+  async dump(stream: PostmarkStream): Promise<z.infer<typeof wireSuppression>[]> {
+    const path = `/message-streams/${encodeURIComponent(stream.id)}/suppressions/dump`;
+    const body = wireSuppressionDump.parse(await stream.server.http.get(path));
+    return parseItems(body.Suppressions ?? [], wireSuppression, 'suppression', this.problems, `GET ${path}`);
+  }
+
+  /** Every server's templates and layouts as `<server id>/<template id>`; a name two servers share carries its server. */
+  async templateSummaries(): Promise<{ id: string; name: string; server: PostmarkServer; templateId: number }[]> {
+    if (this.templatesRead) return this.templatesRead;
+    const found: { server: PostmarkServer; templateId: number; name: string }[] = [];
+    for (const server of await this.servers()) {
+      for await (const raw of this.offsetPages(server.http, '/templates', wireTemplateList, 'Templates', { TemplateType: 'All' })) {
+        for (const t of parseItems(raw, wireTemplateSummary, 'template', this.problems, 'GET /templates')) found.push({ server, templateId: t.TemplateId, name: t.Name?.trim() || t.Alias || String(t.TemplateId) });
+      }
+    }
+    const uses = new Map<string, number>();
+    for (const t of found) uses.set(t.name, (uses.get(t.name) ?? 0) + 1);
+    return (this.templatesRead = found.map((t) => ({ ...t, id: `${t.server.id}/${t.templateId}`, name: uses.get(t.name)! > 1 ? `${t.name} (${t.server.name})` : t.name })));
+  }
+
+  async template(id: string): Promise<SourceTemplate | null> {
+    const summary = (await this.templateSummaries()).find((t) => t.id === id);
+    if (!summary) return null;
+    let body: unknown;
+    try {
+      body = await summary.server.http.get(`/templates/${summary.templateId}`);
+    } catch (err) {
+      if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
+      this.problems.report('template', id, 'deleted at Postmark while the import ran');
+      return null;
+    }
+    const parsed = wireTemplate.safeParse(body);
+    if (!parsed.success) {
+      this.problems.report('template', id, `unreadable record (${describeShape(parsed.error)})`);
+      return null;
+    }
+    const t = parsed.data;
+    const layout = t.TemplateType === 'Layout' ? { kind: 'layout' as const } : t.LayoutTemplate ? { kind: 'uses' as const, alias: t.LayoutTemplate } : undefined;
+    return {
+      sourceId: id,
+      name: summary.name,
+      alias: t.Alias ?? null,
+      status: t.Active === false ? 'draft' : 'published',
+      subject: t.Subject || null,
+      from: null,
+      replyTo: null,
+      html: t.HtmlBody ?? '',
+      text: t.TextBody ?? null,
+      variables: [],
+      hasUnpublishedVersions: false,
+      testData: null,
+      ...(layout ? { layout } : {}),
+    };
+  }
+
+  /** A `count`/`offset` list (500 a page) to its `TotalCount`, or to a short page. */
+  private async *offsetPages<S extends z.ZodType<Record<string, unknown>>>(http: PostmarkHttp, path: string, schema: S, field: string, query: Record<string, string> = {}): AsyncGenerator<unknown[]> {
+    for (let offset = 0; ; offset += PAGE) {
+      const parsed = schema.safeParse(await http.get(path, { ...query, count: PAGE, offset }));
+      if (!parsed.success) throw new SourceError('unexpected_response', `Postmark GET ${path} returned an unexpected shape: ${describeShape(parsed.error)}`);
+      const page = parsed.data as Record<string, unknown>;
+      const rows = (page[field] as unknown[] | null | undefined) ?? [];
+      yield rows;
+      const total = typeof page.TotalCount === 'number' ? page.TotalCount : null;
+      if (rows.length < PAGE || (total !== null && offset + rows.length >= total)) return;
+    }
+  }
+}
+
+function domainStatus(d: z.infer<typeof wireDomain>): string {
+  const parts = [d.DKIMVerified ? 'DKIM verified' : 'DKIM not verified', d.ReturnPathDomainVerified ? 'Return-Path verified' : 'Return-Path not verified'];
+  return parts.join(', ');
+}
+
+function dnsRecords(d: z.infer<typeof wireDomainDetail>): SourceDnsRecord[] {
+  const out: SourceDnsRecord[] = [];
+  if (d.DKIMHost && d.DKIMTextValue) out.push({ record: 'DKIM', name: d.DKIMHost, type: 'TXT', value: d.DKIMTextValue, ttl: null, priority: null, status: d.DKIMVerified ? 'verified' : 'pending' });
+  if (d.ReturnPathDomain && d.ReturnPathDomainCNAMEValue) out.push({ record: 'Return-Path', name: d.ReturnPathDomain, type: 'CNAME', value: d.ReturnPathDomainCNAMEValue, ttl: null, priority: null, status: d.ReturnPathDomainVerified ? 'verified' : 'pending' });
+  return out;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { wireText } from '../shared/wire-fields.js';
+
+/** Postmark's response shapes (emulators/specs/postmark and the developer docs), as wide as they allow. */
+
+export const wireErrorBody = z.object({ ErrorCode: z.number().optional().catch(undefined), Message: z.unknown().optional() }).passthrough().nullable().catch(null);
+
+const count = z.number().int().nonnegative().optional().catch(undefined);
+const items = z.array(z.unknown()).nullable().optional().catch(null);
+
+export const wireServerList = z.object({ TotalCount: count, Servers: items });
+export const wireServer = z.object({ ID: z.number().int(), Name: z.string().min(1), ApiTokens: z.array(z.string()).nullable().optional().catch(null) });
+
+export const wireDomainList = z.object({ TotalCount: count, Domains: items });
+export const wireDomain = z.object({ ID: z.number().int(), Name: z.string().min(1), SPFVerified: z.boolean().optional().catch(undefined), DKIMVerified: z.boolean().optional().catch(undefined), ReturnPathDomainVerified: z.boolean().optional().catch(undefined) });
+export const wireDomainDetail = wireDomain.extend({ DKIMHost: wireText, DKIMTextValue: wireText, DKIMPendingHost: wireText, DKIMPendingTextValue: wireText, ReturnPathDomain: wireText, ReturnPathDomainCNAMEValue: wireText });
+
+export const wireSenderList = z.object({ TotalCount: count, SenderSignatures: items });
+export const wireSender = z.object({ ID: z.number().int(), Domain: z.string().min(1), EmailAddress: wireText, Confirmed: z.boolean().optional().catch(undefined) });
+
+export const wireStreamList = z.object({ MessageStreams: items });
+export const wireStream = z.object({ ID: z.string().min(1), Name: wireText, Description: wireText, MessageStreamType: wireText, ArchivedAt: wireText });
+
+export const wireSuppressionDump = z.object({ Suppressions: items });
+export const wireSuppression = z.object({ EmailAddress: z.string().min(1), SuppressionReason: wireText, Origin: wireText, CreatedAt: wireText });
+
+export const wireTemplateList = z.object({ TotalCount: count, Templates: items });
+export const wireTemplateSummary = z.object({ TemplateId: z.number().int(), Name: wireText, Alias: wireText, TemplateType: wireText });
+export const wireTemplate = z.object({
+  TemplateId: z.number().int(),
+  Name: wireText,
+  Alias: wireText,
+  Subject: wireText,
+  HtmlBody: wireText,
+  TextBody: wireText,
+  Active: z.boolean().optional().catch(undefined),
+  TemplateType: wireText,
+  LayoutTemplate: wireText,
+});
