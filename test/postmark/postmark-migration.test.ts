@@ -5,6 +5,8 @@ import { eventually, startTestWorker } from '../support/test-worker.js';
 import type { ManagedProcess } from '../support/processes.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
+import { graphql, payloadOf } from '../support/test-api.js';
+import { MigrateTemplatesDocument, MigrationDocument } from '../../src/graphql/generated/operations.js';
 import { generatePostmarkAccount, postmarkTruth } from '../../emulators/postmark/generator.js';
 import { startPostmarkEmulator, type PostmarkEmulator } from '../../emulators/postmark/server.js';
 
@@ -12,13 +14,14 @@ let db: TestDatabase;
 let pm: PostmarkEmulator;
 let api: TestApi;
 let worker: ManagedProcess;
+// A worker that vanishes is noticed within seconds (heartbeat 10 s, monitor every second).
+const settings = () => ({ POSTMARK_BASE_URL: pm.url, JOB_HEARTBEAT_SECONDS: '10', JOB_MONITOR_INTERVAL_SECONDS: '1' });
 beforeAll(async () => {
   db = await createTestDatabase();
   // Two servers sharing template names, each with a layout; broadcast and transactional streams.
   pm = await startPostmarkEmulator({ account: generatePostmarkAccount({ seed: 21, servers: 2, templates: 3, suppressions: 10 }) });
-  const settings = { POSTMARK_BASE_URL: pm.url };
-  api = await startTestApi(db, settings);
-  worker = await startTestWorker(db, settings);
+  api = await startTestApi(db, settings());
+  worker = await startTestWorker(db, settings());
 });
 afterAll(async () => {
   await worker?.stop();
@@ -59,7 +62,7 @@ describe('a Postmark migration', () => {
 
     const rows = await snapshot(org.id);
     expect(rows.contacts).toEqual([]);
-    expect(rows.domains.map((d) => d.name)).toEqual(truth.domains);
+    expect(rows.domains.map((d) => d.name).sort()).toEqual(truth.domains);
     expect(rows.domains.find((d) => d.name === pm.account.domains[0]!.Name)?.records).toBe(2);
     // Layouts, and templates rendered inside one, carry a layout finding.
     expect(Object.fromEntries(rows.templates.map((t) => [t.name, { subject: t.subject, html: t.html, layout: t.review_reasons.some((r) => r.code === 'layout') }]))).toEqual(truth.templates);
@@ -87,5 +90,42 @@ describe('a Postmark migration', () => {
     const res = await restClient(api.url, key).post('/v1/migrate', { source: 'postmark', credential: '00000000-0000-0000-0000-000000000000' });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('invalid_postmark_credential');
+  });
+
+  it('migrates chosen templates at once by <server id>/<template id>', async () => {
+    const { org, key } = await createOrgWithKey(db);
+    const [server] = pm.account.servers;
+    const template = server!.templates[1]!;
+    const res = await graphql(api.url, key, MigrateTemplatesDocument, { source: 'postmark', credential: pm.account.accountToken, templateIds: [`${server!.ID}/${template.TemplateId}`] });
+    const id = payloadOf(res.data!.migrateTemplates).migration.id;
+    const done = await eventually(() => graphql(api.url, key, MigrationDocument, { id }), (r) => r.data?.migration.status === 'completed');
+    expect(done.data!.migration.importResult!.templates!.map((t) => t.action)).toEqual(['created']);
+    expect((await snapshot(org.id)).templates.map((t) => t.html)).toEqual([template.HtmlBody]);
+  });
+
+  it('a worker killed mid-import: another resumes it and every kind lands exactly once', { timeout: 180_000 }, async () => {
+    const { org, key } = await createOrgWithKey(db);
+    const client = restClient(api.url, key);
+    const truth = postmarkTruth(pm.account);
+    const id = (await client.post('/v1/migrate', { source: 'postmark', credential: pm.account.accountToken })).body.id as string;
+    await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review');
+    const templates = async () => (await db.query<{ n: number }>('select count(*)::int as n from templates where organization_id = $1', [org.id]))[0]!.n;
+    pm.setRequestsPerSecond(2); // a template a second or so: the kill falls inside the templates
+    try {
+      expect((await client.post(`/v1/migrate/${id}/approve`, {})).status).toBe(200);
+      await eventually(templates, (n) => n > 0, 60_000);
+      await worker.stop('SIGKILL');
+      expect(await templates()).toBeLessThan(Object.keys(truth.templates).length);
+    } finally {
+      pm.setRequestsPerSecond(100);
+    }
+    worker = await startTestWorker(db, settings());
+    const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'completed' || r.body.status === 'failed', 120_000);
+    expect(done.body.status, done.body.error_message).toBe('completed');
+    const rows = await snapshot(org.id);
+    expect(rows.templates.map((t) => t.name).sort()).toEqual(Object.keys(truth.templates).sort());
+    expect(Object.fromEntries(rows.global.map((s) => [s.email, s.reason]))).toEqual(truth.global);
+    expect(Object.fromEntries(rows.groups.map((g) => [g.name, g.emails ?? []]))).toEqual(truth.groups);
+    expect(rows.domains.map((d) => d.name).sort()).toEqual(truth.domains);
   });
 });
