@@ -1,15 +1,7 @@
 import { cleanText } from '../../errors/message-text.js';
-import { parseProviderJson } from '../shared/provider-json.js';
 import type { SourceErrorKind } from '../source-types.js';
-import type { RetryBudget } from '../shared/retry-budget.js';
-import { AdaptivePace } from '../shared/adaptive-pace.js';
-import {
-  ProviderHttpClient,
-  type ProviderErrorText,
-  type ProviderHttpOptions,
-  type ProviderRequest,
-  type RateLimitVerdict,
-} from '../shared/provider-http.js';
+import { AdaptivePace, AdaptivelyPacedHttp } from '../shared/adaptive-pace.js';
+import type { ProviderErrorText, ProviderHttpOptions } from '../shared/provider-http.js';
 import { wireErrorBody } from './mailgun-wire.js';
 
 const USER_AGENT = 'migrate-service/0.1 (+mailgun-connector)';
@@ -22,12 +14,9 @@ export interface MailgunHttpOptions extends ProviderHttpOptions {
 
 /**
  * Talks to one Mailgun region: Basic `api:<key>`, `{"message": …}` errors, and 429s that say
- * nothing of when to come back, so the pace adapts: halved on a 429 (after a pause), raised by
- * one per 50 answered requests up to where it started.
+ * nothing of when to come back, so the pace adapts (AdaptivePace).
  */
-export class MailgunHttp extends ProviderHttpClient {
-  private readonly pace = new AdaptivePace(MAILGUN_START_RATE);
-
+export class MailgunHttp extends AdaptivelyPacedHttp {
   constructor(options: MailgunHttpOptions) {
     super(
       {
@@ -37,6 +26,7 @@ export class MailgunHttp extends ProviderHttpClient {
         auth: { authorization: `Basic ${Buffer.from(`api:${options.apiKey}`).toString('base64')}` },
       },
       options,
+      new AdaptivePace(MAILGUN_START_RATE),
     );
   }
 
@@ -44,28 +34,6 @@ export class MailgunHttp extends ProviderHttpClient {
   getUrl(url: string): Promise<unknown> {
     const u = new URL(url, this.baseUrl);
     return this.request('GET', u.pathname, Object.fromEntries(u.searchParams));
-  }
-
-  get rate(): number {
-    return this.pace.rate;
-  }
-
-  protected override async beforeAttempt(_request: ProviderRequest, _budget: RetryBudget): Promise<boolean> {
-    await this.pace.acquire(this.options.signal);
-    return true;
-  }
-
-  protected override observe(): void {
-    this.pace.answeredOne();
-  }
-
-  protected rateLimited(_request: ProviderRequest, _headers: Headers, budget: RetryBudget): RateLimitVerdict {
-    this.pace.limited(budget.attempts);
-    return { problem: 'rate limited (429, no rate headers)', retry: true };
-  }
-
-  protected override parseBody(text: string): unknown {
-    return text.trim() ? parseProviderJson(text) : null;
   }
 
   protected readError(body: unknown): ProviderErrorText {

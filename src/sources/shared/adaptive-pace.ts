@@ -1,4 +1,7 @@
 import { RatePacer } from './rate-pacer.js';
+import { parseProviderJson } from './provider-json.js';
+import type { RetryBudget } from './retry-budget.js';
+import { ProviderHttpClient, type ProviderHttpOptions, type ProviderProfile, type ProviderRequest, type RateLimitVerdict } from './provider-http.js';
 
 /**
  * A pace for providers that publish no rate and answer a 429 without saying when to come back
@@ -16,10 +19,6 @@ export class AdaptivePace {
     this.pacer = new RatePacer(start);
   }
 
-  get rate(): number {
-    return this.pacer.currentLimit;
-  }
-
   acquire(signal?: AbortSignal): Promise<void> {
     return this.pacer.acquire(signal);
   }
@@ -33,5 +32,35 @@ export class AdaptivePace {
   limited(attempt: number): void {
     this.pacer.setLimit(Math.max(1, Math.floor(this.pacer.currentLimit / 2)));
     this.pacer.pauseFor(Math.min(1000 * 2 ** Math.min(attempt - 1, 4), 15_000));
+  }
+}
+
+/** A provider client on an AdaptivePace: every attempt waits its turn, a 429 slows the pace down. */
+export abstract class AdaptivelyPacedHttp extends ProviderHttpClient {
+  constructor(
+    profile: ProviderProfile,
+    options: ProviderHttpOptions,
+    protected readonly pace: AdaptivePace,
+  ) {
+    super(profile, options);
+  }
+
+  protected override async beforeAttempt(_request: ProviderRequest, _budget: RetryBudget): Promise<boolean> {
+    await this.pace.acquire(this.options.signal);
+    return true;
+  }
+
+  protected override observe(): void {
+    this.pace.answeredOne();
+  }
+
+  protected rateLimited(_request: ProviderRequest, _headers: Headers, budget: RetryBudget): RateLimitVerdict {
+    this.pace.limited(budget.attempts);
+    return { problem: 'rate limited (429, no rate headers)', retry: true };
+  }
+
+  /** Some answers (an error, an empty list) have no body at all. */
+  protected override parseBody(text: string): unknown {
+    return text.trim() ? parseProviderJson(text) : null;
   }
 }
