@@ -195,22 +195,14 @@ export class MigrationJobStore {
     work: QueuedWork['work'],
     options: { singletonKey?: string } = {},
   ): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      await client.query(
+    await this.withQueueing(pool, async (store, db) => {
+      await store.db.query(
         `insert into migration_jobs (id, organization_id, source, status, sealed_credential, import_options, progress) values ($1, $2, $3, $4, $5, $6, $7)`,
         [job.id, job.organizationId, job.source, job.status, job.sealedCredential, job.importOptions, job.progress],
       );
-      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
       await queue.send(work, { jobId: job.id, organizationId: job.organizationId, run: 1 }, { db, ...options });
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+      return true;
+    });
   }
 
   /** The status and run a worker checks to notice a cancel or a newer run. */
@@ -258,20 +250,27 @@ export class MigrationJobStore {
    * or null when the guard no longer held.
    */
   async transitionAndQueue(pool: pg.Pool, queue: Pick<JobQueue, 'send'>, key: JobKey, guard: TransitionGuard, changes: JobChanges, queued: QueuedWork): Promise<number | null> {
+    return this.withQueueing(pool, async (store, db) => {
+      const extra = queued.runChange === 'next_run' ? 'run = run + 1,' : 'recoveries = recoveries + 1,';
+      const run = await store.update(key, guard, changes, extra);
+      if (run === null) return null;
+      const singletonKey = queued.singleton ? `scan:${key.id}:${run}` : undefined;
+      await queue.send(queued.work, { jobId: key.id, organizationId: key.organizationId, run }, { db, singletonKey });
+      return run;
+    });
+  }
+
+  /**
+   * One transaction on a client of `pool`, with pg-boss's `db` on that same client, so the work
+   * `body` queues commits or rolls back with what it writes. A null result rolls back.
+   */
+  private async withQueueing<T>(pool: pg.Pool, body: (store: MigrationJobStore, db: { executeSql(text: string, values?: unknown[]): Promise<pg.QueryResult> }) => Promise<T | null>): Promise<T | null> {
     const client = await pool.connect();
     try {
       await client.query('begin');
-      const extra = queued.runChange === 'next_run' ? 'run = run + 1,' : 'recoveries = recoveries + 1,';
-      const run = await this.on(client).update(key, guard, changes, extra);
-      if (run === null) {
-        await client.query('rollback');
-        return null;
-      }
-      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
-      const singletonKey = queued.singleton ? `scan:${key.id}:${run}` : undefined;
-      await queue.send(queued.work, { jobId: key.id, organizationId: key.organizationId, run }, { db, singletonKey });
-      await client.query('commit');
-      return run;
+      const result = await body(this.on(client), { executeSql: (text, values) => client.query(text, values) });
+      await client.query(result === null ? 'rollback' : 'commit');
+      return result;
     } catch (err) {
       await client.query('rollback').catch(() => {});
       throw err;
