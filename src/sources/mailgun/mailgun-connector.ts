@@ -14,8 +14,8 @@ import {
   type SourceTemplate,
 } from '../source-types.js';
 import type { ScanResult } from '../../model/scan-result.js';
-import type { RecordKind } from '../../model/record-kinds.js';
-import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
+import { parseItems, ProblemLog } from '../shared/record-problems.js';
+import { readDetail } from '../shared/record-detail.js';
 import { MailgunHttp } from './mailgun-http.js';
 import { pivotPages, type PivotPageRead } from './mailgun-pagination.js';
 import { mapDnsRecord, mapDomain, mapList, mapMember, mapSuppression, mapTemplate } from './mailgun-mapping.js';
@@ -129,16 +129,11 @@ export class MailgunConnector implements SourceConnector {
     const { http, region } = await this.client();
     for (const name of await this.domainNames()) {
       const path = `/v4/domains/${encodeURIComponent(name)}`;
-      const body = await this.detail('domain', name, path, () => http.get(path));
-      if (body === 'gone') continue;
-      const parsed = wireDomainDetail.safeParse(body);
-      if (!parsed.success) {
-        this.problems.report('domain', name, `unreadable record (${describeShape(parsed.error)})`);
-        continue;
-      }
-      const raw = [...(parsed.data.sending_dns_records ?? []), ...(parsed.data.receiving_dns_records ?? [])];
+      const detail = await readDetail(this.problems, 'Mailgun', { kind: 'domain', sourceId: name }, () => http.get(path), wireDomainDetail);
+      if (!detail || detail === 'gone') continue;
+      const raw = [...(detail.sending_dns_records ?? []), ...(detail.receiving_dns_records ?? [])];
       const records = parseItems(raw, wireDnsRecord, 'domain', this.problems, path).map(mapDnsRecord);
-      yield mapDomain(parsed.data.domain, region, records);
+      yield mapDomain(detail.domain, region, records);
     }
   }
 
@@ -236,15 +231,10 @@ export class MailgunConnector implements SourceConnector {
     const [domain, name] = [id.slice(0, slash), id.slice(slash + 1)];
     const http = await this.http();
     const path = `/v3/${encodeURIComponent(domain)}/templates/${encodeURIComponent(name)}`;
-    const body = await this.detail('template', id, path, () => http.get(path, { active: 'yes' }));
-    if (body === 'gone') return null;
-    const parsed = wireTemplateDetail.safeParse(body);
-    if (!parsed.success) {
-      this.problems.report('template', id, `unreadable record (${describeShape(parsed.error)})`);
-      return null;
-    }
+    const detail = await readDetail(this.problems, 'Mailgun', { kind: 'template', sourceId: id }, () => http.get(path, { active: 'yes' }), wireTemplateDetail);
+    if (!detail || detail === 'gone') return null;
     const shown = (await this.templateSummaries()).find((t) => t.id === id)?.name ?? name;
-    return mapTemplate(id, shown, parsed.data.template);
+    return mapTemplate(id, shown, detail.template);
   }
 
   /** Bounces, complaints and unsubscribes tagged `*` of every domain, 1,000 a page, resumable. */
@@ -273,16 +263,5 @@ export class MailgunConnector implements SourceConnector {
   /** Everything a member has comes with it. */
   async contactDetails(): Promise<SourceContactDetails> {
     return {};
-  }
-
-  /** A record's detail; 'gone' when it was deleted meanwhile (404, reported). */
-  private async detail(kind: RecordKind, sourceId: string, _path: string, read: () => Promise<unknown>): Promise<unknown> {
-    try {
-      return await read();
-    } catch (err) {
-      if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
-      this.problems.report(kind, sourceId, 'deleted at Mailgun while the import ran');
-      return 'gone';
-    }
   }
 }

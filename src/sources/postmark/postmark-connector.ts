@@ -18,6 +18,7 @@ import type { ScanResult } from '../../model/scan-result.js';
 import { normalizeEmail } from '../shared/email.js';
 import { storableDate } from '../shared/dates.js';
 import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
+import { readDetail } from '../shared/record-detail.js';
 import { PostmarkHttp } from './postmark-http.js';
 import { scanPostmark } from './postmark-scan.js';
 import {
@@ -222,20 +223,8 @@ export class PostmarkConnector implements SourceConnector {
   async template(id: string): Promise<SourceTemplate | null> {
     const summary = (await this.templateSummaries()).find((t) => t.id === id);
     if (!summary) return null;
-    let body: unknown;
-    try {
-      body = await summary.server.http.get(`/templates/${summary.templateId}`);
-    } catch (err) {
-      if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
-      this.problems.report('template', id, 'deleted at Postmark while the import ran');
-      return null;
-    }
-    const parsed = wireTemplate.safeParse(body);
-    if (!parsed.success) {
-      this.problems.report('template', id, `unreadable record (${describeShape(parsed.error)})`);
-      return null;
-    }
-    const t = parsed.data;
+    const t = await readDetail(this.problems, 'Postmark', { kind: 'template', sourceId: id }, () => summary.server.http.get(`/templates/${summary.templateId}`), wireTemplate);
+    if (!t || t === 'gone') return null;
     const layout = t.TemplateType === 'Layout' ? { kind: 'layout' as const } : t.LayoutTemplate ? { kind: 'uses' as const, alias: t.LayoutTemplate } : undefined;
     return {
       sourceId: id,

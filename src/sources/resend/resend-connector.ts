@@ -19,7 +19,8 @@ import type { ScanResult } from '../../model/scan-result.js';
 import type { RecordKind } from '../../model/record-kinds.js';
 import { ResendHttp, RESEND_INITIAL_RATE_LIMIT } from './resend-http.js';
 import { paginate } from './resend-pagination.js';
-import { describeShape, ProblemLog } from '../shared/record-problems.js';
+import { ProblemLog } from '../shared/record-problems.js';
+import { readDetail } from '../shared/record-detail.js';
 import { mapContact, mapDomain, mapList, mapProperties, mapSuppression, mapTemplate } from './resend-mapping.js';
 import {
   wireContact,
@@ -194,23 +195,9 @@ export class ResendConnector implements SourceConnector {
     return { kind, problems: this.problems };
   }
 
-  /**
-   * One record's detail: 'gone' when it was deleted meanwhile (404) and null when it does not fit
-   * the wire shape; both are reported against the record, neither fails the read.
-   */
-  private async detail<T extends z.ZodType>(kind: RecordKind, sourceId: string, path: string, schema: T): Promise<z.infer<T> | null | 'gone'> {
-    let body: unknown;
-    try {
-      body = await this.http.get(path);
-    } catch (err) {
-      if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
-      this.problems.report(kind, sourceId, 'deleted at Resend while the import ran');
-      return 'gone';
-    }
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return parsed.data;
-    this.problems.report(kind, sourceId, `unreadable record (${describeShape(parsed.error)})`);
-    return null;
+  /** One record's detail at `path` (see readDetail). */
+  private detail<T extends z.ZodType>(kind: RecordKind, sourceId: string, path: string, schema: T): Promise<z.infer<T> | null | 'gone'> {
+    return readDetail(this.problems, 'Resend', { kind, sourceId }, () => this.http.get(path), schema);
   }
 
   /** A feature the account lacks answers 404: read it as empty. */

@@ -13,7 +13,8 @@ import {
   type ScanCounted,
 } from '../source-types.js';
 import type { ScanError, ScanResult } from '../../model/scan-result.js';
-import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
+import { parseItems, ProblemLog } from '../shared/record-problems.js';
+import { readDetail } from '../shared/record-detail.js';
 import { SendGridHttp } from './sendgrid-http.js';
 import { linkedPages, offsetPages, parseBody } from './sendgrid-pagination.js';
 import { missingScopes, readScopes, scopeErrors, type ScopedKind } from './sendgrid-scopes.js';
@@ -171,20 +172,8 @@ export class SendGridConnector implements SourceConnector {
 
   /** Null, reported, when the template was deleted meanwhile or is unreadable: one template never fails the import. */
   async template(id: string): Promise<SourceTemplate | null> {
-    let body: unknown;
-    try {
-      body = await this.http.get(`/v3/templates/${encodeURIComponent(id)}`);
-    } catch (err) {
-      if (!(err instanceof SourceError && err.kind === 'not_found')) throw err;
-      this.problems.report('template', id, 'deleted at SendGrid while the import ran');
-      return null;
-    }
-    const parsed = wireTemplate.safeParse(body);
-    if (!parsed.success) {
-      this.problems.report('template', id, `unreadable record (${describeShape(parsed.error)})`);
-      return null;
-    }
-    return mapTemplate(parsed.data);
+    const t = await readDetail(this.problems, 'SendGrid', { kind: 'template', sourceId: id }, () => this.http.get(`/v3/templates/${encodeURIComponent(id)}`), wireTemplate);
+    return t && t !== 'gone' ? mapTemplate(t) : null;
   }
 
   /** The five suppression lists in turn; `after` (`<list>:<offset>`) resumes inside one. */
