@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmulatorStats } from '../resend/stats.js';
+import { FixedWindowRateLimiter } from '../resend/rate-limit.js';
 import { FaultInjector, type FaultRule } from '../resend/faults.js';
 import type { MailgunAccount, MailgunRegion } from './model.js';
 import { MailgunError, matchRoute } from './routes.js';
@@ -42,8 +43,8 @@ export async function startMailgunEmulator(options: MailgunEmulatorOptions): Pro
   const clock = options.clock ?? Date.now;
   const stats = new EmulatorStats();
   const faults = new FaultInjector();
-  let perSecond = options.requestsPerSecond ?? 100;
-  let window = { second: 0, used: 0 };
+  // The rate-limit headers it computes are not sent: the provider sends none.
+  const limiter = new FixedWindowRateLimiter(options.requestsPerSecond ?? 100, clock);
   const keys = new Map(account.apiKeys.map((k) => [k.token, k]));
 
   function authorize(region: MailgunRegion, header: string | undefined): Reply | null {
@@ -88,9 +89,7 @@ export async function startMailgunEmulator(options: MailgunEmulatorOptions): Pro
       let match: ReturnType<typeof matchRoute>;
       try { match = matchRoute(url.pathname); } catch { match = undefined; }
       stats.recordRequest(`${req.method} ${match?.route.template ?? '(unknown)'}`, clock());
-      const second = Math.floor(clock() / 1000);
-      if (window.second !== second) window = { second, used: 0 };
-      if (++window.used > perSecond) return send(res, message(429, 'Too Many Requests'));
+      if (!limiter.take().allowed) return send(res, message(429, 'Too Many Requests'));
       const fault = faults.take(req.method ?? 'GET', url.pathname, match?.route.template);
       if (fault?.kind === 'status') {
         const status = fault.status ?? 500;
@@ -129,7 +128,7 @@ export async function startMailgunEmulator(options: MailgunEmulatorOptions): Pro
     account,
     stats,
     faults,
-    setRequestsPerSecond: (n) => void (perSecond = n),
+    setRequestsPerSecond: (n) => limiter.setLimit(n),
     close: async () => {
       for (const t of timers) clearTimeout(t);
       await Promise.all([closeServer(us), closeServer(eu)]);

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmulatorStats } from '../resend/stats.js';
+import { FixedWindowRateLimiter } from '../resend/rate-limit.js';
 import { FaultInjector } from '../resend/faults.js';
 import type { PostmarkAccount, PostmarkServerRecord } from './model.js';
 
@@ -103,8 +104,8 @@ export async function startPostmarkEmulator(options: PostmarkEmulatorOptions): P
   const clock = options.clock ?? Date.now;
   const stats = new EmulatorStats();
   const faults = new FaultInjector();
-  let perSecond = options.requestsPerSecond ?? 100;
-  let window = { second: 0, used: 0 };
+  // The rate-limit headers it computes are not sent: the provider sends none.
+  const limiter = new FixedWindowRateLimiter(options.requestsPerSecond ?? 100, clock);
 
   function answer(req: http.IncomingMessage, url: URL): { status: number; body: unknown } {
     try {
@@ -141,9 +142,7 @@ export async function startPostmarkEmulator(options: PostmarkEmulatorOptions): P
       if (cut) res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
       else res.end(bytes);
     };
-    const second = Math.floor(clock() / 1000);
-    if (window.second !== second) window = { second, used: 0 };
-    if (++window.used > perSecond) return send(429, { ErrorCode: 429, Message: 'Rate limit exceeded' });
+    if (!limiter.take().allowed) return send(429, { ErrorCode: 429, Message: 'Rate limit exceeded' });
     const fault = faults.take(req.method ?? 'GET', url.pathname, undefined);
     if (fault?.kind === 'status') return send(fault.status ?? 500, fault.status === 429 ? { ErrorCode: 429, Message: 'Rate limit exceeded' } : { ErrorCode: 0, Message: 'Internal server error' });
     const reply = answer(req, url);
@@ -166,7 +165,7 @@ export async function startPostmarkEmulator(options: PostmarkEmulatorOptions): P
     account,
     stats,
     faults,
-    setRequestsPerSecond: (n) => void (perSecond = n),
+    setRequestsPerSecond: (n) => limiter.setLimit(n),
     close: () => new Promise<void>((resolve, reject) => {
       for (const t of timers) clearTimeout(t);
       server.close((err) => (err ? reject(err) : resolve()));
