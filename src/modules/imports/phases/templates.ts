@@ -7,30 +7,21 @@ import { recordJobMedia } from '../../media/media.repository.js';
 import { insertTemplate, updateTemplateContent } from '../../templates/template.repository.js';
 import { findSource } from '../../source-catalog/source-catalog.js';
 
-/** Why a template needs a look even when it parses cleanly. */
-function versionReason(t: SourceTemplate, source: string): ReviewReason[] {
-  if (!t.hasUnpublishedVersions) return [];
-  return [
-    {
-      code: 'unpublished_version',
-      construct: '',
-      field: 'template',
-      line: 1,
-      column: 1,
-      message:
-        `${source} has an unpublished draft newer than this version and offers no way to read a specific version: compare with ${source} before sending`,
-    },
-  ];
-}
+/** A finding about the whole template, not a construct in it. */
+const aboutTemplate = (code: ReviewReason['code'], message: string): ReviewReason => ({ code, construct: '', field: 'template', line: 1, column: 1, message });
 
-/** A layout, or a template rendered inside one at the source: this platform has none. */
-function layoutReason(t: SourceTemplate, source: string): ReviewReason[] {
-  if (!t.layout) return [];
-  const message =
-    t.layout.kind === 'layout'
-      ? `A ${source} layout: this platform has no layouts, so it is imported as a template of its own and the templates that used it come without it`
-      : `${source} renders this template inside the layout "${t.layout.alias}": this platform has no layouts, so it is imported without it; merge the layout's HTML in before sending`;
-  return [{ code: 'layout', construct: '', field: 'template', line: 1, column: 1, message }];
+/** Why a template needs a look even when it parses cleanly: the version imported, a layout. */
+function sourceReasons(t: SourceTemplate, source: string): ReviewReason[] {
+  const reasons: ReviewReason[] = [];
+  if (t.hasUnpublishedVersions) {
+    reasons.push(aboutTemplate('unpublished_version', `${source} has an unpublished draft newer than this version and offers no way to read a specific version: compare with ${source} before sending`));
+  }
+  if (t.layout?.kind === 'layout') {
+    reasons.push(aboutTemplate('layout', `A ${source} layout: this platform has no layouts, so it is imported as a template of its own and the templates that used it come without it`));
+  } else if (t.layout) {
+    reasons.push(aboutTemplate('layout', `${source} renders this template inside the layout "${t.layout.alias}": this platform has no layouts, so it is imported without it; merge the layout's HTML in before sending`));
+  }
+  return reasons;
 }
 
 /**
@@ -81,8 +72,7 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
     }
     const { html, images } = await rehostImages(ctx, t.html);
     const review = reviewTemplate({ subject: t.subject, html, text: t.text });
-    const sourceLabel = findSource(ctx.job.source)?.label ?? ctx.job.source;
-    const reasons = [...review.reasons, ...versionReason(t, sourceLabel), ...layoutReason(t, sourceLabel)];
+    const reasons = [...review.reasons, ...sourceReasons(t, findSource(ctx.job.source)?.label ?? ctx.job.source)];
     const needsReview = reasons.length > 0;
     // Sources that do not list a template's variables (SendGrid) get the ones its body uses.
     const variables = t.variables.length
