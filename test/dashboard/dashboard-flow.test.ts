@@ -14,7 +14,7 @@ const env = useMigrationEnv({
   rateLimit: 100,
   settings: { WEBHOOK_ALLOW_PRIVATE: 'true' },
 });
-const { capture, openPage, signIn, violations } = useDashboard(() => env.api.url);
+const { capture, openPage, signIn, violations, waitToSee } = useDashboard(() => env.api.url);
 
 /** A webhook receiver on a free port that answers 200 and counts what it got. */
 async function startReceiver() {
@@ -151,7 +151,7 @@ describe('the dashboard in a real browser', () => {
 
     await resend.getByLabel('Resend API key').fill(env.credential);
     await resend.getByRole('button', { name: /Scan/ }).click();
-    await page.getByRole('heading', { name: 'Review what the scan found' }).waitFor({ timeout: 60_000 });
+    await waitToSee(page, page.getByRole('heading', { name: 'Review what the scan found' }));
     const jobId = /#\/jobs\/(.+)$/.exec(page.url())![1]!;
 
     const audiences = page.getByRole('group', { name: /Audiences and lists/ }).getByRole('checkbox');
@@ -168,7 +168,7 @@ describe('the dashboard in a real browser', () => {
       await page.locator('.bar-row').first().waitFor({ timeout: 30_000 });
       await expect.poll(() => page.getByTestId('percent').textContent(), { timeout: 30_000 }).not.toBe('0%');
       await capture(page, 'live-progress');
-      await page.locator('.status.completed').first().waitFor({ timeout: 120_000 });
+      await waitToSee(page, page.locator('.status.completed').first(), 120_000);
     } finally {
       env.resend.setRateLimit(100);
     }
@@ -223,7 +223,7 @@ describe('the dashboard in a real browser', () => {
     const resend = page.getByRole('form', { name: 'Resend' });
     await resend.getByLabel('Resend API key').fill(env.credential);
     await resend.getByRole('button', { name: /Scan/ }).click();
-    await page.getByRole('heading', { name: 'Review what the scan found' }).waitFor({ timeout: 60_000 });
+    await waitToSee(page, page.getByRole('heading', { name: 'Review what the scan found' }));
     const jobId = /#\/jobs\/(.+)$/.exec(page.url())![1]!;
 
     env.resend.setRateLimit(5);
@@ -237,7 +237,7 @@ describe('the dashboard in a real browser', () => {
       env.resend.setRateLimit(100);
     }
     await page.getByRole('button', { name: 'Retry' }).click();
-    await page.locator('.status.completed').first().waitFor({ timeout: 120_000 });
+    await waitToSee(page, page.locator('.status.completed').first(), 120_000);
     await expect.poll(() => page.getByTestId('percent').textContent()).toBe('100%');
 
     const [job] = await env.db.query<{ status: string; run: number; import_result: { imported: Record<string, number> } }>(

@@ -5,7 +5,7 @@ import { sendgridTruth } from '../../emulators/sendgrid/generator.js';
 import { useDashboard } from './dashboard-session.js';
 
 const env = useSendGridEnv({ seed: 93, contacts: 600, lists: 2, customFields: 2, templates: 2, groups: 2, suppressions: 10 });
-const { capture, openPage, violations } = useDashboard(() => env.api.url);
+const { capture, openPage, violations, waitToSee } = useDashboard(() => env.api.url);
 
 describe('the dashboard with SendGrid, by keyboard', () => {
   it('names what a key missing scopes leaves out, maps a custom field onto another name and type, and imports the rest', { timeout: 240_000 }, async () => {
@@ -25,7 +25,7 @@ describe('the dashboard with SendGrid, by keyboard', () => {
       await form.getByLabel('SendGrid API key').focus();
       await page.keyboard.type(env.keyNamed('Marketing only'));
       await page.keyboard.press('Enter');
-      await page.getByRole('heading', { name: 'Review what the scan found' }).waitFor({ timeout: 60_000 });
+      await waitToSee(page, page.getByRole('heading', { name: 'Review what the scan found' }));
       const jobId = /#\/jobs\/(.+)$/.exec(page.url())![1]!;
 
       // Each resource the key cannot read is named, with the scope that would bring it.
@@ -46,7 +46,7 @@ describe('the dashboard with SendGrid, by keyboard', () => {
       await capture(page, 'review-sendgrid');
       await page.getByRole('button', { name: 'Approve and import' }).focus();
       await page.keyboard.press('Enter');
-      await page.locator('.status.completed').first().waitFor({ timeout: 180_000 });
+      await waitToSee(page, page.locator('.status.completed').first(), 180_000);
       await expect.poll(() => page.getByTestId('percent').textContent()).toBe('100%');
       await page.getByRole('heading', { name: 'Result' }).waitFor();
       await capture(page, 'result-sendgrid');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshot, seriousViolations } from '../support/browser.js';
 
 /**
@@ -29,6 +29,12 @@ export function useDashboard(baseUrl: () => string) {
       page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
       page.on('pageerror', (e) => problems.push(e.message));
       return { page, problems };
+    },
+    /** Waits for `what` on `page`; on a timeout, says what the page showed instead. */
+    async waitToSee(page: Page, what: Locator, timeout = 60_000) {
+      await what.waitFor({ timeout }).catch(async (err: Error) => {
+        throw new Error(`${err.message}\npage: ${(await page.locator('body').innerText()).slice(0, 800)}`);
+      });
     },
     async signIn(page: Page, key: string) {
       await page.goto(baseUrl());

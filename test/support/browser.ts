@@ -16,7 +16,10 @@ export async function launchChromium(): Promise<Browser> {
   const system = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   if (system) return chromium.launch({ executablePath: system, args: FLAGS, headless: true });
   const bundled = (await import('@sparticuz/chromium')).default;
-  return chromium.launch({ executablePath: await bundled.executablePath(), args: [...bundled.args, ...FLAGS], headless: true });
+  // Not --single-process (made for a serverless sandbox): there, closing a test's page can take the
+  // whole browser down, and the file's next test finds it closed.
+  const args = bundled.args.filter((arg) => arg !== '--single-process');
+  return chromium.launch({ executablePath: await bundled.executablePath(), args: [...args, ...FLAGS], headless: true });
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

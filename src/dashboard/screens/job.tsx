@@ -23,7 +23,12 @@ export function Job({ id, viewer }: { id: string; viewer: Viewer }) {
   // migrationProgress completes after a terminal state: a retry follows the job afresh.
   const [run, setRun] = useState(0);
 
-  const load = () => request(DashboardJobDocument, { id }).then((d) => setJob(d.migration), (err: Error) => setError(err.message));
+  // Only the latest read is shown: an earlier one answering late would bring back an older job.
+  const reads = useRef(0);
+  const load = () => {
+    const read = ++reads.current;
+    return request(DashboardJobDocument, { id }).then((d) => read === reads.current && setJob(d.migration), (err: Error) => setError(err.message));
+  };
   useEffect(() => {
     void load();
     let status: string | null = null;
@@ -32,8 +37,9 @@ export function Job({ id, viewer }: { id: string; viewer: Viewer }) {
       { id },
       ({ migrationProgress: p }) => {
         setProgress(p);
-        // A new status brings what the job gained with it (the scan, the result).
-        if (status !== null && status !== p.status) void load();
+        // A new status brings what the job gained with it (the scan, the result). The first update
+        // reloads too: the job may have moved on between the first read and the subscription.
+        if (status !== p.status) void load();
         status = p.status;
       },
       setError,
