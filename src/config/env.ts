@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
 
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** The largest file one upload into a migration may be, as sent (gzip counts compressed): 2 GB. */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(2_000_000_000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(100).default(5000),
   /** Parse-time limits, checked before validation so a huge document costs almost nothing. */

@@ -11,5 +11,6 @@ import '../modules/suppression-groups/suppression-group.schema.js';
 import '../modules/suppressions/suppression.schema.js';
 import '../modules/progress/progress.schema.js';
 import '../modules/webhooks/webhook.schema.js';
+import '../modules/uploads/upload.schema.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

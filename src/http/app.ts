@@ -13,6 +13,7 @@ import { dashboardRoutes } from './dashboard.routes.js';
 import { restError } from './rest-errors.js';
 import { readiness } from '../modules/health/readiness.js';
 import { migrateRoutes } from './rest/migrate.routes.js';
+import { isUploadRequest, uploadRoutes } from './rest/uploads.routes.js';
 import { mediaRoutes } from './media.routes.js';
 import { requestScope } from '../logger.js';
 import { isDatabaseUnavailable } from '../db/connection-errors.js';
@@ -102,21 +103,20 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono<HttpEnv> 
       },
     }),
   );
-  // Before idempotency, which reads the whole body.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: env.MAX_BODY_BYTES,
-      onError: (c) => {
-        // The unread rest of the body would be taken for the next request on this connection.
-        c.header('Connection', 'close');
-        return restError(c, 'payload_too_large', `Request body exceeds ${env.MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  // Before idempotency, which reads the whole body. Uploads stream, under their own limit.
+  const jsonBodyLimit = bodyLimit({
+    maxSize: env.MAX_BODY_BYTES,
+    onError: (c) => {
+      // The unread rest of the body would be taken for the next request on this connection.
+      c.header('Connection', 'close');
+      return restError(c, 'payload_too_large', `Request body exceeds ${env.MAX_BODY_BYTES} bytes`);
+    },
+  });
+  app.use('*', (c, next) => (isUploadRequest(c) ? next() : jsonBodyLimit(c, next)));
+  const idempotent = idempotency(services);
   for (const path of ['/graphql', '/v1/*']) {
-    // A refused request (rate limit) reserves no idempotency key.
-    app.use(path, authentication(services), services.rateLimits.byKey, idempotency(services));
+    // A refused request (rate limit) reserves no idempotency key. An upload resumes by its offset instead.
+    app.use(path, authentication(services), services.rateLimits.byKey, (c, next) => (isUploadRequest(c) ? next() : idempotent(c, next)));
   }
 
   app.on(['GET', 'POST'], yoga.graphqlEndpoint, async (c) => {
@@ -126,6 +126,7 @@ export function createHttpApp(services: AppServices, yoga: Yoga): Hono<HttpEnv> 
     if (res.status === 406) return graphqlError(c, 'not_acceptable', 'GraphQL answers application/json, application/graphql-response+json or text/event-stream');
     return res;
   });
+  app.route('/v1/migrate/:id/uploads', uploadRoutes(services));
   app.route('/v1/migrate', migrateRoutes(yoga));
   app.route('/media', mediaRoutes(services));
   app.route('/', dashboardRoutes());

@@ -16,6 +16,13 @@ export const importCheckpointsSchema = z.object({
   suppressions: cursorMark.optional(),
   /** Source template ids already handled. */
   templates: z.array(z.string()).optional(),
+  /** Uploaded files: contacts of them the account lacks were reported; suppressions, by upload, after record `after`. */
+  uploads: z
+    .object({
+      unmatchedReported: z.boolean().optional(),
+      suppressions: z.record(z.string(), z.object({ after: z.number().int(), done: z.boolean() })).optional(),
+    })
+    .optional(),
 });
 
 /** The import's phases, in the order they run; `done` once all have. */

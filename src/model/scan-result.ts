@@ -95,6 +95,11 @@ export const scanEstimateSchema = z.object({
   rateLimit: z.number().positive().nullable(),
   kinds: z.array(z.object({ kind: z.enum(SCAN_KINDS), requests: count, seconds: count.nullable() })),
   total: z.object({ requests: count, seconds: count.nullable() }),
+  /**
+   * The total when a contacts export is uploaded into the job (it stands in for per-contact
+   * property reads); null where it would save nothing. Absent on scans stored before uploads.
+   */
+  withContactsUpload: z.object({ requests: count, seconds: count.nullable() }).nullable().optional(),
 });
 
 export const scanErrorSchema = z.object({ resource: z.string(), message: z.string() });

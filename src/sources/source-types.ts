@@ -105,6 +105,8 @@ export interface SourceContactDetails {
   properties?: Record<string, PropertyValue>;
   /** Suppression group (topic) id → effective subscription. */
   groups?: Record<string, 'opt_in' | 'opt_out'>;
+  /** The contact's row in an uploaded export: names fill what the record lacks, an unsubscribe is kept. */
+  uploaded?: { firstName: string | null; lastName: string | null; unsubscribed: boolean | null };
 }
 
 /** One page of a resumable read: `nextCursor` resumes right after this page (null at the end). */

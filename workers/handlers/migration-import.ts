@@ -8,6 +8,7 @@ import { describeFailure } from './failure-message.js';
 import { emitMigrationEvent } from '../../src/modules/webhooks/webhook-events.js';
 import { SourceError } from '../../src/sources/source-types.js';
 import { isDatabaseUnavailable } from '../../src/db/connection-errors.js';
+import { deleteUploadsOfJob } from '../../src/modules/uploads/upload.repository.js';
 
 /**
  * Runs the approved import to completion, resuming from the job's checkpoints. Provider and
@@ -62,7 +63,9 @@ async function runImport(
       sealedCredential: null,
     });
     if (done) {
-      logger.info({ jobId, imported: result.imported }, 'import completed');
+      // Uploaded files are customer data the job no longer needs.
+      const uploads = await deleteUploadsOfJob(pool, jobId);
+      logger.info({ jobId, imported: result.imported, uploadsDeleted: uploads }, 'import completed');
       await emitMigrationEvent(pool, jobs, logger, jobId, 'migration.completed');
     }
   } catch (err) {

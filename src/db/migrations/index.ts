@@ -13,6 +13,7 @@ import { Migration0011TypedJobModel } from './0011-typed-job-model.js';
 import { Migration0012BrowseIndexes } from './0012-browse-indexes.js';
 import { Migration0013ProgressEveryChange } from './0013-progress-every-change.js';
 import { Migration0014TemplateTestData } from './0014-template-test-data.js';
+import { Migration0015Uploads } from './0015-uploads.js';
 /** Every schema migration, in order. New ones are appended, never edited once released. */
 export const migrationsList = [
   { name: '0001-foundation', class: Migration0001Foundation },
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: '0012-browse-indexes', class: Migration0012BrowseIndexes },
   { name: '0013-progress-every-change', class: Migration0013ProgressEveryChange },
   { name: '0014-template-test-data', class: Migration0014TemplateTestData },
+  { name: '0015-uploads', class: Migration0015Uploads },
 ];

@@ -42,6 +42,7 @@ function restScan(scan: Scan) {
       rate_limit: scan.estimate.rateLimit,
       kinds: byKey(scan.estimate.kinds, (k) => k.kind, (k) => ({ requests: k.requests, seconds: k.seconds })),
       total: scan.estimate.total,
+      with_contacts_upload: scan.estimate.withContactsUpload ?? null,
     },
     errors: scan.errors.map((e) => ({ resource: e.resource, message: e.message })),
   };

@@ -8,6 +8,7 @@ import { plannedCounts, ProgressMeter } from './progress-meter.js';
 import { MigrationJobStore, type MigrationJob, type Queryable } from '../migrations/migration-job.store.js';
 import * as sourceLinks from '../source-links/source-link.repository.js';
 import { ImportTally, type PendingProblem } from './import-result.js';
+import { UploadedFiles } from './uploaded-files.js';
 
 /**
  * The job an import runs for: `run` is the run it belongs to (a commit of an older run is
@@ -37,6 +38,8 @@ export class ImportContext {
   readonly checkpoints: ImportCheckpoints;
   readonly progress: ImportProgress;
   readonly startedAt: Date;
+  /** The files uploaded into the job (read when the run starts). */
+  uploads = UploadedFiles.none;
   private readonly meter: ProgressMeter;
   /** Digests of addresses already reported, so a contact in several lists is reported once. */
   private readonly reported = new Set<number>();

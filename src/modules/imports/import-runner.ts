@@ -10,6 +10,7 @@ import { importSuppressionGroups } from './phases/suppression-groups.js';
 import { importContacts } from './phases/contacts.js';
 import { importTemplates } from './phases/templates.js';
 import { importSuppressions } from './phases/suppressions.js';
+import { UploadedFiles } from './uploaded-files.js';
 
 export { ImportInterrupted, type ImportJobState } from './import-context.js';
 
@@ -36,7 +37,11 @@ const PHASES: [string, (ctx: ImportContext) => Promise<void>][] = [
 export class ImportRunner {
   private readonly ctx: ImportContext;
 
-  constructor(pool: pg.Pool, job: ImportJobState, connector: SourceConnector) {
+  constructor(
+    private readonly pool: pg.Pool,
+    job: ImportJobState,
+    connector: SourceConnector,
+  ) {
     this.ctx = new ImportContext(pool, job, connector);
   }
 
@@ -50,6 +55,7 @@ export class ImportRunner {
   }
 
   async run(): Promise<ImportResult> {
+    this.ctx.uploads = await UploadedFiles.load(this.pool, this.ctx.job.id);
     const o = this.ctx.options;
     const kinds: ImportCounter[] = ['domains', 'audiences', 'contacts', 'memberships'];
     if (o.customFields.length) kinds.push('custom_fields');

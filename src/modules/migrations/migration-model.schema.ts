@@ -199,6 +199,12 @@ const ScanEstimate = builder.objectRef<ScanResult['estimate']>('ScanEstimate').i
     rateLimit: t.exposeFloat('rateLimit', { nullable: true, description: 'Requests per second the source allows this credential' }),
     kinds: t.field({ type: [KindEstimate], description: 'Per kind', resolve: (e) => e.kinds }),
     total: t.field({ type: EstimateTotal, description: 'For everything', resolve: (e) => e.total }),
+    withContactsUpload: t.field({
+      type: EstimateTotal,
+      nullable: true,
+      description: 'For everything when a contacts export is uploaded into the job (it stands in for one request per contact); null where it saves nothing',
+      resolve: (e) => e.withContactsUpload ?? null,
+    }),
   }),
 });
 

@@ -142,6 +142,7 @@ export async function scanResend(connector: ResendConnector, counted: ScanCounte
       rateLimit: rate,
       kinds: requests.map(([kind, n]) => ({ kind, requests: n, seconds: Math.ceil(n / rate) })),
       total: { requests: totalRequests, seconds: Math.ceil(totalRequests / rate) },
+      withContactsUpload: properties.length && perContact ? { requests: totalRequests - perContact, seconds: Math.ceil((totalRequests - perContact) / rate) } : null,
     },
     errors: [...errors, ...scanProblems(connector.problems.drain())],
   };

@@ -1,12 +1,11 @@
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { z } from 'zod';
 import { SourceError } from '../source-types.js';
 import { RetryBudget } from '../shared/retry-budget.js';
 import { CsvRowReader } from '../shared/csv-rows.js';
+import { decoded } from '../shared/decoded-bytes.js';
 import type { SendGridHttp } from './sendgrid-http.js';
 import { parseBody } from './sendgrid-pagination.js';
 import { wireExportJob, wireExportStarted } from './sendgrid-wire.js';
@@ -15,7 +14,6 @@ import { wireExportJob, wireExportStarted } from './sendgrid-wire.js';
 export const EXPORT_MAX_WAIT_MS = 30 * 60_000;
 const POLL_MIN_MS = 250;
 const POLL_MAX_MS = 5_000;
-const GZIP_MAGIC = [0x1f, 0x8b];
 
 export type ExportJob = z.infer<typeof wireExportJob>;
 
@@ -65,8 +63,6 @@ export async function reuseExport(http: SendGridHttp, id: string, signal?: Abort
     throw err;
   }
 }
-
-const DECODE_CHUNK_BYTES = 64 * 1024;
 
 /** Rows of an export as they arrive: the file's lower-cased header, data rows, and rows that could not be read. */
 export interface ExportChunk {
@@ -188,29 +184,4 @@ async function* fileRecords(res: Response, waiting: (on: boolean) => void): Asyn
   reader.end();
   const last = take();
   if (last) yield last;
-}
-
-/**
- * The body as decoded bytes: gunzipped when it starts with the gzip magic bytes (some exports
- * arrive uncompressed). Stages are joined with `pipeline`, so an error in any of them (a cut
- * download, corrupt gzip) reaches the reader instead of crashing the process.
- */
-async function* decoded(body: Readable): AsyncGenerator<Buffer> {
-  const chunks = body[Symbol.asyncIterator]();
-  const first = await chunks.next();
-  if (first.done) return;
-  const head = Buffer.from(first.value as Uint8Array);
-  const whole = (async function* () {
-    yield head;
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
-  })();
-  if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
-    yield* whole;
-    return;
-  }
-  const rest = Readable.from(whole);
-  const gunzip = createGunzip({ chunkSize: DECODE_CHUNK_BYTES });
-  const done = pipeline(rest, gunzip).catch((err: Error) => gunzip.destroy(err));
-  yield* gunzip;
-  await done;
 }

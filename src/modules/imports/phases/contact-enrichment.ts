@@ -3,6 +3,7 @@ import type { PropertyValue, SourceContact, SourceContactDetails } from '../../.
 import type { FieldMapping } from '../../../model/import-options.js';
 import type { ImportContext } from '../import-context.js';
 import { insertSuppressions, type SuppressionEntry } from '../../suppressions/suppression.repository.js';
+import { normalizeColumn, type UploadedContact } from '../../uploads/upload-formats.js';
 
 /** A property value as our field type; `undefined` when it cannot be one (reported). */
 export function coerceFieldValue(value: PropertyValue, type: FieldMapping['fieldType']): unknown {
@@ -34,10 +35,13 @@ export class ContactEnrichment {
   readonly wantProperties: boolean;
   readonly wantTopics: boolean;
   private readonly byKey: Map<string, FieldMapping>;
+  /** By the key's letters and digits: an uploaded export's header may spell a property key differently. */
+  private readonly byColumn: Map<string, FieldMapping>;
   private readonly topics: Set<string>;
 
   constructor(private readonly ctx: ImportContext) {
     this.byKey = new Map(ctx.options.customFields.map((m) => [m.sourceKey, m]));
+    this.byColumn = new Map(ctx.options.customFields.map((m) => [normalizeColumn(m.sourceKey), m]));
     this.topics = new Set(ctx.options.suppressionGroups);
     this.wantProperties = this.byKey.size > 0;
     // Sources that list topic opt-outs per topic (SendGrid's groups) are read in the groups phase.
@@ -48,14 +52,27 @@ export class ContactEnrichment {
     return this.wantProperties || this.wantTopics;
   }
 
+  /**
+   * Details of a page of contacts. An uploaded contacts export stands in for the per-contact
+   * property reads: a contact in it costs no request; one missing from it is read as before (and
+   * reported). Values a record carries itself win over the upload's.
+   */
   async read(contacts: SourceContact[]): Promise<Map<string, SourceContactDetails>> {
     const out = new Map<string, SourceContactDetails>();
-    if (!this.wanted) return out;
+    const uploads = this.ctx.uploads;
+    if (!this.wanted && !uploads.hasContacts) return out;
+    const uploaded = uploads.hasContacts ? await uploads.contacts(this.ctx.pool, contacts.map((c) => c.email)) : new Map<string, UploadedContact>();
     for (const c of contacts) {
-      const inline = this.wantProperties && c.properties !== undefined;
+      const upload = uploaded.get(c.email);
+      const inline = this.wantProperties && (c.properties !== undefined || upload !== undefined);
+      if (this.wantProperties && uploads.hasContacts && !upload && c.properties === undefined && this.ctx.firstReport(`upload:${c.email}`)) {
+        this.ctx.tally.skipped('custom_field_value', `not in the uploaded contacts export: its properties were read from ${this.ctx.job.source} one by one`, c.email);
+      }
       const want = { properties: this.wantProperties && !inline, groups: this.wantTopics };
       const fetched = want.properties || want.groups ? await this.ctx.connector.contactDetails(c, want) : {};
-      out.set(c.sourceId, inline ? { ...fetched, properties: c.properties } : fetched);
+      const details: SourceContactDetails = inline ? { ...fetched, properties: { ...upload?.properties, ...c.properties } } : fetched;
+      if (upload) details.uploaded = upload;
+      out.set(c.sourceId, details);
     }
     return out;
   }
@@ -64,7 +81,7 @@ export class ContactEnrichment {
   fieldValues(contact: SourceContact, details: SourceContactDetails | undefined): Record<string, unknown> {
     const values: Record<string, unknown> = {};
     for (const [key, raw] of Object.entries(details?.properties ?? {})) {
-      const mapping = this.byKey.get(key);
+      const mapping = this.byKey.get(key) ?? this.byColumn.get(normalizeColumn(key));
       if (!mapping) continue; // not selected by the user
       const value = coerceFieldValue(raw, mapping.fieldType);
       if (value === undefined) {

@@ -56,7 +56,10 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
     if (!mark.done) await ctx.commit(async () => void (mark.done = true));
   }
 
-  if (globalPass) await importUnlistedContacts(ctx, enrichment, seen, statistics, counter);
+  if (globalPass) {
+    await importUnlistedContacts(ctx, enrichment, seen, statistics, counter);
+    await reportUploadedContactsNotInAccount(ctx);
+  }
   if ((ctx.tally.result.imported.contacts ?? 0) - insertedBefore >= ANALYZE_AFTER_ROWS) await analyzeContactTables(ctx.pool);
 }
 
@@ -112,6 +115,22 @@ async function importUnlistedContacts(
 }
 
 /**
+ * The account decides who is a contact: an uploaded contact no page of it brought is not
+ * imported, and reported with its line. (Only after a pass over everyone: an import of some
+ * lists leaves the others' contacts out on purpose.)
+ */
+async function reportUploadedContactsNotInAccount(ctx: ImportContext): Promise<void> {
+  const marks = (ctx.checkpoints.uploads ??= {});
+  if (!ctx.uploads.hasContacts || marks.unmatchedReported) return;
+  const source = ctx.job.source;
+  for await (const rows of ctx.uploads.unmatched(ctx.pool)) {
+    for (const r of rows) ctx.tally.skipped('contact', `in the uploaded export${r.filename ? ` ${r.filename}` : ''} (line ${r.line}) but not in the ${source} account: not imported`, r.email);
+    await ctx.commit(async () => {}); // the batch's problems
+  }
+  await ctx.commit(async () => void (marks.unmatchedReported = true));
+}
+
+/**
  * Legacy audiences carry a per-audience opt-out: it lands on the membership, never on the
  * contact globally. Segment and global contacts carry the global flag.
  */
@@ -135,12 +154,14 @@ async function writeContacts(
     }
     // Values that came with the record (SendGrid's export) are used in every pass; per-contact reads only in one.
     const d = details.get(c.sourceId) ?? (c.properties ? { properties: c.properties } : undefined);
+    const uploaded = d?.uploaded;
     const row: ContactRow = {
       email: c.email,
       emailDisplay: c.emailOriginal.trim(),
-      firstName: c.firstName,
-      lastName: c.lastName,
-      unsubscribed: perAudience ? false : c.unsubscribed,
+      firstName: c.firstName ?? uploaded?.firstName ?? null,
+      lastName: c.lastName ?? uploaded?.lastName ?? null,
+      // An opt-out in either the account or the uploaded export is kept.
+      unsubscribed: perAudience ? false : c.unsubscribed || uploaded?.unsubscribed === true,
       audienceUnsubscribed: perAudience ? c.unsubscribed : false,
       customFields: enrichment.fieldValues(c, d),
     };

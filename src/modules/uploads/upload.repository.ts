@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import type pg from 'pg';
+import type { Queryable } from '../../db/queryable.js';
+import { copyIn } from '../../db/copy-in.js';
+import { copyValue } from '../contacts/copy-text.js';
+import {
+  UPLOAD_FORMATS,
+  uploadRequestSchema,
+  uploadedContactSchema,
+  uploadedSuppressionSchema,
+  type UploadColumn,
+  type UploadedContact,
+  type UploadedSuppression,
+} from './upload-formats.js';
+
+export const uploadProblemSchema = z.object({ line: z.number().int(), reason: z.string() });
+export type UploadProblem = z.infer<typeof uploadProblemSchema>;
+
+const uploadRow = z.object({
+  id: z.string(),
+  organization_id: z.string(),
+  job_id: z.string(),
+  status: z.enum(['receiving', 'ready']),
+  format: z.enum(UPLOAD_FORMATS).nullable(),
+  content: z.enum(['contacts', 'suppressions']).nullable(),
+  filename: z.string().nullable(),
+  request: uploadRequestSchema,
+  expected_bytes: z.coerce.number().nullable(),
+  received_bytes: z.coerce.number(),
+  row_count: z.number(),
+  columns: z.array(z.object({ name: z.string(), use: z.string() })),
+  problem_count: z.number(),
+  problems: z.array(uploadProblemSchema),
+  created_at: z.date(),
+  completed_at: z.date().nullable(),
+});
+
+/** One upload of a job, as stored (its rows and bytes are read separately). */
+export type MigrationUpload = Omit<z.infer<typeof uploadRow>, 'columns'> & { columns: UploadColumn[] };
+
+const parseUpload = (row: unknown) => uploadRow.parse(row) as MigrationUpload;
+
+export async function insertUpload(db: Queryable, upload: Pick<MigrationUpload, 'id' | 'organization_id' | 'job_id' | 'filename' | 'request' | 'expected_bytes'>): Promise<MigrationUpload> {
+  const { rows } = await db.query(
+    `insert into migration_uploads (id, organization_id, job_id, status, filename, request, expected_bytes)
+     values ($1, $2, $3, 'receiving', $4, $5, $6) returning *`,
+    [upload.id, upload.organization_id, upload.job_id, upload.filename, JSON.stringify(upload.request), upload.expected_bytes],
+  );
+  return parseUpload(rows[0]);
+}
+
+export async function findUpload(db: Queryable, organizationId: string, jobId: string, id: string): Promise<MigrationUpload | null> {
+  const { rows } = await db.query('select * from migration_uploads where id = $1 and organization_id = $2 and job_id = $3', [id, organizationId, jobId]);
+  return rows[0] ? parseUpload(rows[0]) : null;
+}
+
+export async function listUploads(db: Queryable, organizationId: string, jobId: string): Promise<MigrationUpload[]> {
+  const { rows } = await db.query('select * from migration_uploads where organization_id = $1 and job_id = $2 order by created_at, id', [organizationId, jobId]);
+  return rows.map(parseUpload);
+}
+
+/**
+ * Appends bytes at `offset` if that is where the upload stands (and it is still receiving);
+ * false when another request moved it meanwhile.
+ */
+export async function appendChunk(db: Queryable, id: string, offset: number, bytes: Buffer): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `with moved as (
+       update migration_uploads set received_bytes = received_bytes + $3 where id = $1 and received_bytes = $2 and status = 'receiving' returning id)
+     insert into upload_chunks (upload_id, byte_offset, bytes) select id, $2, $4 from moved`,
+    [id, offset, bytes.length, bytes],
+  );
+  return rowCount === 1;
+}
+
+/** The stored bytes in order, a chunk at a time (never the whole file at once). */
+export async function* readChunks(db: Queryable, id: string): AsyncGenerator<Buffer> {
+  for (let offset = 0; ; ) {
+    const { rows } = await db.query<{ bytes: Buffer }>('select bytes from upload_chunks where upload_id = $1 and byte_offset = $2', [id, offset]);
+    if (!rows[0]) return;
+    yield rows[0].bytes;
+    offset += rows[0].bytes.length;
+  }
+}
+
+export type StagedRow = { seq: number; line: number; email: string; data: UploadedContact | UploadedSuppression };
+
+/** Adds records of an upload being read (in its transaction), by COPY. */
+export async function stageRows(client: pg.ClientBase, uploadId: string, rows: StagedRow[]): Promise<void> {
+  if (!rows.length) return;
+  const id = copyValue(uploadId);
+  let text = '';
+  for (const r of rows) text += `${id}\t${r.seq}\t${r.line}\t${copyValue(r.email)}\t${copyValue(JSON.stringify(r.data))}\n`;
+  await copyIn(client, 'copy upload_rows (upload_id, seq, line, email, data) from stdin', Buffer.from(text, 'utf8'));
+}
+
+/** The upload was read whole: what it holds, and its bytes are no longer kept. */
+export async function markReady(
+  db: Queryable,
+  id: string,
+  outcome: { format: string; content: string; rowCount: number; columns: UploadColumn[]; problemCount: number; problems: UploadProblem[] },
+): Promise<MigrationUpload> {
+  await db.query('delete from upload_chunks where upload_id = $1', [id]);
+  const { rows } = await db.query(
+    `update migration_uploads set status = 'ready', format = $2, content = $3, row_count = $4, columns = $5, problem_count = $6, problems = $7, completed_at = now()
+      where id = $1 returning *`,
+    [id, outcome.format, outcome.content, outcome.rowCount, JSON.stringify(outcome.columns), outcome.problemCount, JSON.stringify(outcome.problems)],
+  );
+  return parseUpload(rows[0]);
+}
+
+export async function deleteUpload(db: Queryable, id: string): Promise<void> {
+  await db.query('delete from migration_uploads where id = $1', [id]);
+}
+
+/** Every upload of a job: it completed, and what was uploaded is customer data it no longer needs. */
+export async function deleteUploadsOfJob(db: Queryable, jobId: string): Promise<number> {
+  const { rowCount } = await db.query('delete from migration_uploads where job_id = $1', [jobId]);
+  return rowCount ?? 0;
+}
+
+/** Uploads of failed jobs past the credential retention: those jobs can no longer retry. */
+export async function deleteExpiredUploads(db: Queryable, retentionHours: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from migration_uploads u using migration_jobs j
+      where j.id = u.job_id and j.status = 'failed' and coalesce(j.completed_at, j.updated_at) < now() - make_interval(hours => $1::int)`,
+    [Math.floor(retentionHours)],
+  );
+  return rowCount ?? 0;
+}
+
+/** The ready uploads of a job that an import reads, oldest first. */
+export async function readyUploads(db: Queryable, jobId: string): Promise<MigrationUpload[]> {
+  const { rows } = await db.query(`select * from migration_uploads where job_id = $1 and status = 'ready' order by created_at, id`, [jobId]);
+  return rows.map(parseUpload);
+}
+
+/** The first record of each address among the contacts uploads `uploadIds`, marked as met in the account. */
+export async function matchContacts(db: Queryable, uploadIds: string[], emails: string[]): Promise<Map<string, UploadedContact>> {
+  const out = new Map<string, UploadedContact>();
+  if (!emails.length || !uploadIds.length) return out;
+  const { rows } = await db.query<{ email: string; data: unknown }>(
+    `update upload_rows set matched = true where upload_id = any($1::text[]) and email = any($2::text[]) returning email, data, line, upload_id`,
+    [uploadIds, emails],
+  );
+  for (const r of rows as unknown as { email: string; data: unknown }[]) if (!out.has(r.email)) out.set(r.email, uploadedContactSchema.parse(r.data));
+  return out;
+}
+
+/** Contacts of the uploads no page of the account matched, by line. */
+export async function* unmatchedContacts(db: Queryable, uploadIds: string[], batch = 1000): AsyncGenerator<{ line: number; email: string; filename: string | null }[]> {
+  for (let after = { upload: '', seq: -1 }; ; ) {
+    const { rows } = await db.query<{ upload_id: string; seq: number; line: number; email: string; filename: string | null }>(
+      `select r.upload_id, r.seq, r.line, r.email, u.filename from upload_rows r join migration_uploads u on u.id = r.upload_id
+        where r.upload_id = any($1::text[]) and not r.matched and (r.upload_id, r.seq) > ($2, $3)
+        order by r.upload_id, r.seq limit $4`,
+      [uploadIds, after.upload, after.seq, batch],
+    );
+    if (!rows.length) return;
+    yield rows;
+    const last = rows.at(-1)!;
+    after = { upload: last.upload_id, seq: last.seq };
+  }
+}
+
+/** Suppression records of one upload after record `afterSeq`, in order. */
+export async function suppressionRows(db: Queryable, uploadId: string, afterSeq: number, limit: number): Promise<{ seq: number; line: number; email: string; suppression: UploadedSuppression }[]> {
+  const { rows } = await db.query<{ seq: number; line: number; email: string; data: unknown }>(
+    'select seq, line, email, data from upload_rows where upload_id = $1 and seq > $2 order by seq limit $3',
+    [uploadId, afterSeq, limit],
+  );
+  return rows.map((r) => ({ seq: r.seq, line: r.line, email: r.email, suppression: uploadedSuppressionSchema.parse(r.data) }));
+}
