@@ -3,6 +3,7 @@ import type { PropertyValue, SourceContact, SourceContactDetails } from '../../.
 import type { FieldMapping } from '../../../model/import-options.js';
 import type { ImportContext } from '../import-context.js';
 import { insertSuppressions, type SuppressionEntry } from '../../suppressions/suppression.repository.js';
+import { emailProblem } from '../../../sources/shared/email.js';
 import { normalizeColumn, type UploadedContact } from '../../uploads/upload-formats.js';
 
 /** A property value as our field type; `undefined` when it cannot be one (reported). */
@@ -63,10 +64,12 @@ export class ContactEnrichment {
     if (!this.wanted && !uploads.hasContacts) return out;
     const uploaded = uploads.hasContacts ? await uploads.contacts(this.ctx.pool, contacts.map((c) => c.email)) : new Map<string, UploadedContact>();
     for (const c of contacts) {
+      // Not importable (reported when written): nothing to read for it.
+      if (emailProblem(c.email)) continue;
       const upload = uploaded.get(c.email);
       const inline = this.wantProperties && (c.properties !== undefined || upload !== undefined);
       if (this.wantProperties && uploads.hasContacts && !upload && c.properties === undefined && this.ctx.firstReport(`upload:${c.email}`)) {
-        this.ctx.tally.skipped('custom_field_value', `not in the uploaded contacts export: its properties were read from ${this.ctx.job.source} one by one`, c.email);
+        this.ctx.tally.error('custom_field_value', `not in the uploaded contacts export: its properties were read from ${this.ctx.job.source} one by one`, c.email);
       }
       const want = { properties: this.wantProperties && !inline, groups: this.wantTopics };
       const fetched = want.properties || want.groups ? await this.ctx.connector.contactDetails(c, want) : {};

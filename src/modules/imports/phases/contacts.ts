@@ -124,7 +124,7 @@ async function reportUploadedContactsNotInAccount(ctx: ImportContext): Promise<v
   if (!ctx.uploads.hasContacts || marks.unmatchedReported) return;
   const source = ctx.job.source;
   for await (const rows of ctx.uploads.unmatched(ctx.pool)) {
-    for (const r of rows) ctx.tally.skipped('contact', `in the uploaded export${r.filename ? ` ${r.filename}` : ''} (line ${r.line}) but not in the ${source} account: not imported`, r.email);
+    for (const r of rows) ctx.tally.error('contact', `in the uploaded export${r.filename ? ` ${r.filename}` : ''} (line ${r.line}) but not in the ${source} account: not imported`, r.email);
     await ctx.commit(async () => {}); // the batch's problems
   }
   await ctx.commit(async () => void (marks.unmatchedReported = true));

@@ -66,7 +66,7 @@ async function importUploadedSuppressions(ctx: ImportContext): Promise<void> {
           const group = s.group === null ? null : groupOf(s.group);
           const groupId = group ? localGroups.get(group.id) : null;
           if (group && !groupId) {
-            ctx.tally.skipped('suppression', `in the uploaded export (line ${line}) for the group “${group.name}”, which this import leaves out`, email);
+            ctx.tally.error('suppression', `in the uploaded export (line ${line}) for the group “${group.name}”, which this import leaves out`, email);
             continue;
           }
           entries.push({ email, reason: s.reason, groupId: groupId ?? null, sourceCreatedAt: s.createdAt ? new Date(s.createdAt) : null });
