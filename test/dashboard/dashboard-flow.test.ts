@@ -8,6 +8,7 @@ import { useMigrationEnv } from '../support/migration-env.js';
 import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
 import { useDashboard } from './dashboard-session.js';
+import { resendContactsExport } from '../../emulators/resend/dashboard-exports.js';
 
 const env = useMigrationEnv({
   account: { seed: 91, contacts: 400, lists: 3, templates: 4, suppressions: 20 },
@@ -162,6 +163,14 @@ describe('the dashboard in a real browser', () => {
     await templates.and(page.getByRole('checkbox', { name: /^Password reset/ })).uncheck();
     await capture(page, 'review');
 
+    // The account's contacts export, uploaded: it stands in for the per-contact property reads.
+    await page.getByLabel('CSV export').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(resendContactsExport(env.resend.account)) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await waitToSee(page, page.locator('tr[data-upload="resend_contacts"]'), 30_000);
+    expect(await page.locator('tr[data-upload="resend_contacts"] td').nth(2).textContent()).toBe(env.resend.account.contacts.length.toLocaleString('en-US'));
+    await capture(page, 'review-upload');
+    const propertyReads = env.resend.stats.byRoute['GET /contacts/{id}'] ?? 0;
+
     env.resend.setRateLimit(15); // slow enough to watch the bars move
     try {
       await page.getByRole('button', { name: 'Approve and import' }).click();
@@ -173,6 +182,7 @@ describe('the dashboard in a real browser', () => {
       env.resend.setRateLimit(100);
     }
     await expect.poll(() => page.getByTestId('percent').textContent()).toBe('100%');
+    expect(env.resend.stats.byRoute['GET /contacts/{id}'] ?? 0).toBe(propertyReads);
     await page.getByRole('heading', { name: 'Result' }).waitFor();
     await capture(page, 'result');
 

@@ -74,7 +74,7 @@ export function Job({ id, viewer }: { id: string; viewer: Viewer }) {
         </div>
       )}
       {(live.status === 'pending' || live.status === 'scanning') && <Scanning progress={live} />}
-      {live.status === 'ready_for_review' && job.scanResult && (canAct ? <Review job={job} onApproved={() => void load()} /> : <p>Waiting for someone with a full-access key to review and approve.</p>)}
+      {live.status === 'ready_for_review' && job.scanResult && (canAct ? <Review job={job} onApproved={() => void load()} onChanged={() => void load()} /> : <p>Waiting for someone with a full-access key to review and approve.</p>)}
       {(live.status === 'importing' || live.status === 'completed' || (live.status === 'failed' && live.counts.length > 0)) && <LiveProgress progress={live} />}
       {job.importResult && live.status !== 'importing' && <Result result={job.importResult} />}
       {job.importResult && live.status !== 'importing' && job.importResult.errors.length > 0 && (

@@ -3,6 +3,7 @@ import { DashboardApproveDocument, type ApproveMigrationInput, type CustomFieldT
 import { request } from '../api.ts';
 import { count, duration, label } from '../format.ts';
 import type { JobDetail } from './job.tsx';
+import { Uploads } from './uploads.tsx';
 
 type Scan = NonNullable<JobDetail['scanResult']>;
 interface Item { id: string; name: string; detail?: string; selectable: boolean; reasons: string[]; fieldType?: CustomFieldType }
@@ -52,8 +53,16 @@ function MappingEditor({ field, mapping, onChange }: { field: Item; mapping: Fie
   );
 }
 
+/** What a contacts export would save, from the scan's two estimates. */
+function saving(scan: Scan): string | null {
+  const upload = scan.estimate.withContactsUpload;
+  if (!upload) return null;
+  const time = (s: number | null) => (s === null ? '' : ` (${duration(s)})`);
+  return `about ${count(upload.requests)} requests${time(upload.seconds)} instead of ${count(scan.estimate.total.requests)}${time(scan.estimate.total.seconds)}`;
+}
+
 /** The scan, every item selectable where it can be; approve imports what is ticked. */
-export function Review({ job, onApproved }: { job: JobDetail; onApproved: () => void }) {
+export function Review({ job, onApproved, onChanged }: { job: JobDetail; onApproved: () => void; onChanged: () => void }) {
   const scan = job.scanResult!;
   const items = itemsOf(scan);
   const [selected, setSelected] = useState<Record<Kind, Set<string>>>(() => {
@@ -156,6 +165,7 @@ export function Review({ job, onApproved }: { job: JobDetail; onApproved: () => 
           <label for="select-suppressions">The suppression list ({count(scan.suppressions.total)})</label>
         </div>
       </fieldset>
+      <Uploads jobId={job.id} uploads={job.uploads} onChanged={onChanged} saves={saving(scan)} />
       {error && <p role="alert" class="error">{error}</p>}
       <button type="button" onClick={() => void approve()} disabled={busy}>Approve and import</button>
     </div>
