@@ -9,8 +9,9 @@ import { progressFanoutScenario } from './scenarios/progress-fanout.js';
 import { ingestScenario } from './scenarios/ingest.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { hostileQueryScenario } from './scenarios/hostile-query.js';
+import { uploadScenario } from './scenarios/upload.js';
 
-const SCENARIOS: Scenario[] = [ingestScenario, memoryScenario, rateLimitScenario, rerunScenario, progressFanoutScenario, hostileQueryScenario];
+const SCENARIOS: Scenario[] = [ingestScenario, memoryScenario, rateLimitScenario, rerunScenario, progressFanoutScenario, hostileQueryScenario, uploadScenario];
 
 /** `npm run bench [-- --only <scenario>] [-- --scale <factor>]`: prints figure, baseline, ratio. */
 async function main() {
