@@ -157,8 +157,10 @@ const wsOperations: FuzzProperty<{ key: 'full' | 'readOnly'; ops: WsOp[] }> = {
           const built = buildOperation(op.op.op, op.op.values);
           const verdict = oracle(built.query, built.variables);
           const e = graphqlExpectation(op.op.op.kind, actor, 'ws', verdict, built.strings.some(unstorable));
-          const outcome = await runOnClient(client, { query: built.query, variables: Object.keys(built.variables).length ? built.variables : undefined }, { timeoutMs: 8000, firstResultOnly: op.op.op.kind === 'subscription' });
-          ctx.ws(`ws ${built.query.slice(0, 300)} variables=${JSON.stringify(built.variables).slice(0, 200)}`, outcome, { label: `ws ${op.op.op.kind} ${op.op.op.field}${verdict.valid ? '' : ' (invalid)'}`, api: 'graphql', codes: e.codes, mayReturnSecret: op.op.op.field === 'createApiKey', readOnlyRequest: op.op.op.kind !== 'mutation' });
+          // Valid and accepted, migrationsChanged waits for the organization's next change.
+          const quietUntilChange = op.op.op.field === 'migrationsChanged' && verdict.valid;
+          const outcome = await runOnClient(client, { query: built.query, variables: Object.keys(built.variables).length ? built.variables : undefined }, { timeoutMs: quietUntilChange ? 2000 : 8000, firstResultOnly: op.op.op.kind === 'subscription' });
+          ctx.ws(`ws ${built.query.slice(0, 300)} variables=${JSON.stringify(built.variables).slice(0, 200)}`, outcome, { label: `ws ${op.op.op.kind} ${op.op.op.field}${verdict.valid ? '' : ' (invalid)'}`, api: 'graphql', codes: e.codes, mayReturnSecret: op.op.op.field === 'createApiKey', readOnlyRequest: op.op.op.kind !== 'mutation', quietUntilChange });
         } else {
           const outcome = await runOnClient(client, { query: op.query, variables: op.variables }, { timeoutMs: 8000, firstResultOnly: /^\s*subscription\b/.test(op.query) });
           const invalid = op.what !== 'subscription to an unknown job';
