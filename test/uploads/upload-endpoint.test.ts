@@ -6,6 +6,8 @@ import { restClient } from '../support/rest-client.js';
 import { eventually } from '../support/test-worker.js';
 import { resendContactsExport } from '../../emulators/resend/dashboard-exports.js';
 import { scannedJob, sendUpload } from './upload-client.js';
+import { errorCode, graphql } from '../support/test-api.js';
+import { TestCreateUploadDocument, TestDeleteUploadDocument, TestUploadsDocument } from '../../src/graphql/generated/operations.js';
 
 const env = useMigrationEnv({
   account: { seed: 7, contacts: 60, lists: 2, templates: 0, suppressions: 3, properties: 3 },
@@ -139,5 +141,36 @@ describe('POST /v1/migrate/:id/uploads', () => {
     const late = await sendUpload(env.api.url, key, uploads(id), 'email,unsubscribed\na@example.com,false\n');
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('invalid_status');
+  });
+});
+
+describe('uploads through GraphQL', () => {
+  it('createMigrationUpload gives an upload URL that takes the bytes; MigrationJob.uploads lists it; deleteMigrationUpload removes it', async () => {
+    const { key } = await createOrgWithKey(env.db);
+    const id = await scannedJob(env.api.url, key, 'resend', env.credential);
+    const file = Buffer.from(resendContactsExport(env.resend.account));
+    const created = await graphql(env.api.url, key, TestCreateUploadDocument, { input: { migrationId: id, filename: 'contacts.csv', byteLength: file.length } });
+    const payload = created.data!.createMigrationUpload;
+    if (payload.__typename !== 'CreateMigrationUploadPayload') throw new Error(JSON.stringify(payload));
+    expect(payload.upload).toMatchObject({ status: 'receiving', receivedBytes: 0, expectedBytes: file.length });
+    const url = new URL(payload.uploadUrl);
+    expect(url.pathname).toBe(`/v1/migrate/${id}/uploads/${payload.upload.id}`);
+
+    const sent = await sendUpload(env.api.url, key, url.pathname, file, { method: 'PATCH', headers: { 'upload-offset': '0' } });
+    expect(sent.status).toBe(200);
+    const listed = await graphql(env.api.url, key, TestUploadsDocument, { id });
+    const [upload] = listed.data!.migration.uploads;
+    expect(upload).toMatchObject({ id: payload.upload.id, status: 'ready', filename: 'contacts.csv', format: 'resend_contacts', content: 'contacts', rows: env.resend.account.contacts.length, receivedBytes: file.length });
+    const estimate = listed.data!.migration.scanResult!.estimate;
+    expect(estimate.withContactsUpload!.requests).toBeLessThan(estimate.total.requests);
+
+    const refused = await graphql(env.api.url, key, TestCreateUploadDocument, { input: { migrationId: id, format: 'generic_contacts', mapping: { email: '' } } });
+    expect(errorCode(refused)).toBe('validation_error');
+    const foreign = await graphql(env.api.url, (await createOrgWithKey(env.db)).key, TestCreateUploadDocument, { input: { migrationId: id } });
+    expect(errorCode(foreign)).toBe('not_found');
+
+    const deleted = await graphql(env.api.url, key, TestDeleteUploadDocument, { input: { migrationId: id, uploadId: payload.upload.id } });
+    expect(deleted.data!.deleteMigrationUpload).toEqual({ __typename: 'DeleteMigrationUploadPayload', migration: { uploads: [] } });
+    expect(await env.db.query('select count(*)::int as n from upload_rows where upload_id = $1', [payload.upload.id])).toEqual([{ n: 0 }]);
   });
 });

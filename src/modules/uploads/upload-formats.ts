@@ -242,7 +242,9 @@ const TYPE_REASON: Record<(typeof SUPPRESSION_TYPES)[number], SuppressionReason>
 const MAILGUN_ALL_TAGS = '*';
 
 function suppressionPlan(format: UploadFormat, names: string[], cols: Set<string>, type: UploadRequest['type']): RowPlan {
-  const find = (...candidates: string[]) => names.findIndex((n) => candidates.includes(normalizeColumn(n)));
+  // The first candidate the header has wins (Postmark's SuppressionReason over its Origin).
+  const normalized = names.map(normalizeColumn);
+  const find = (...candidates: string[]) => candidates.map((c) => normalized.indexOf(c)).find((i) => i >= 0) ?? -1;
   const email = find('email', 'emailaddress', 'address');
   const reasonColumn = find('suppressionreason', 'reason', 'origin', 'type');
   const created = find('createdat', 'created');

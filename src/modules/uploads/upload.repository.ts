@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { Queryable } from '../../db/queryable.js';
-import { copyIn } from '../../db/copy-in.js';
+import { CopyStream } from '../../db/copy-stream.js';
 import { copyValue } from '../contacts/copy-text.js';
 import {
   UPLOAD_FORMATS,
@@ -85,13 +85,18 @@ export async function* readChunks(db: Queryable, id: string): AsyncGenerator<Buf
 
 export type StagedRow = { seq: number; line: number; email: string; data: UploadedContact | UploadedSuppression };
 
-/** Adds records of an upload being read (in its transaction), by COPY. */
-export async function stageRows(client: pg.ClientBase, uploadId: string, rows: StagedRow[]): Promise<void> {
-  if (!rows.length) return;
+/** One COPY into upload_rows for the records of an upload being read (in its transaction). */
+export function stagingCopy(client: pg.ClientBase, uploadId: string) {
+  const stream = new CopyStream(client, 'copy upload_rows (upload_id, seq, line, email, data) from stdin');
   const id = copyValue(uploadId);
-  let text = '';
-  for (const r of rows) text += `${id}\t${r.seq}\t${r.line}\t${copyValue(r.email)}\t${copyValue(JSON.stringify(r.data))}\n`;
-  await copyIn(client, 'copy upload_rows (upload_id, seq, line, email, data) from stdin', Buffer.from(text, 'utf8'));
+  return {
+    write(rows: StagedRow[]): Promise<void> {
+      let text = '';
+      for (const r of rows) text += `${id}\t${r.seq}\t${r.line}\t${copyValue(r.email)}\t${copyValue(JSON.stringify(r.data))}\n`;
+      return stream.write(text);
+    },
+    end: () => stream.end(),
+  };
 }
 
 /** The upload was read whole: what it holds, and its bytes are no longer kept. */

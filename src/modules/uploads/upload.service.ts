@@ -65,7 +65,7 @@ export class UploadService {
 
   async create(auth: AuthContext, jobId: string, input: { filename: string | null; request: UploadRequest; expectedBytes: number | null }): Promise<MigrationUpload> {
     const job = await this.openJob(auth, jobId);
-    if (input.expectedBytes !== null && input.expectedBytes > this.services.env.UPLOAD_MAX_BYTES) throw this.tooLarge();
+    if (input.expectedBytes !== null && input.expectedBytes > this.services.env.UPLOAD_MAX_BYTES) throw tooLarge(this.services.env.UPLOAD_MAX_BYTES);
     return uploads.insertUpload(this.services.pool, {
       id: newId('upl'),
       organization_id: auth.organizationId,
@@ -84,83 +84,55 @@ export class UploadService {
 
   /**
    * Stores `body` at `offset` (where the upload stands). When the bytes are all there (the body
-   * ended and no `expected_bytes` remain), reads the file; a body cut short keeps what arrived.
+   * ended and no `expected_bytes` remain), the file is read; a body cut short keeps what arrived.
+   * A file sent from its start is read while it arrives (a malformed one is refused at its bad
+   * line, before the rest is sent); a resumed one is read back from what was stored.
    */
   async receive(auth: AuthContext, jobId: string, uploadId: string, offset: number, body: AsyncIterable<Uint8Array>): Promise<UploadOutcome> {
     const job = await this.openJob(auth, jobId);
-    let upload = await this.get(auth, jobId, uploadId);
+    const upload = await this.get(auth, jobId, uploadId);
     if (upload.status === 'ready') throw new InvalidStatusError(`Upload ${uploadId} is complete; upload a new file to replace it`);
     if (offset !== upload.received_bytes) {
       throw new InvalidStatusError(`Upload ${uploadId} stands at byte ${upload.received_bytes}; send the rest from there (Upload-Offset: ${upload.received_bytes})`);
     }
-    const { pool, env } = this.services;
-    let at = offset;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (!pendingBytes) return;
-      const bytes = Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      if (!(await uploads.appendChunk(pool, upload.id, at, bytes))) throw new InvalidStatusError(`Upload ${uploadId} was changed by another request meanwhile`);
-      at += bytes.length;
-    };
-    const pieces = body[Symbol.asyncIterator]();
-    for (;;) {
-      let next: IteratorResult<Uint8Array>;
-      try {
-        next = await pieces.next();
-      } catch (err) {
-        // The client went away mid-file: what arrived is kept, and it resumes from there.
-        await flush();
-        throw new UploadCut(uploadId, at, err as Error);
-      }
-      if (next.done) break;
-      const piece = next.value;
-      const total = at + pendingBytes + piece.length;
-      if (total > env.UPLOAD_MAX_BYTES || (upload.expected_bytes !== null && total > upload.expected_bytes)) {
-        await uploads.deleteUpload(pool, upload.id);
-        throw total <= env.UPLOAD_MAX_BYTES
-          ? validationError(`The file is longer than the ${upload.expected_bytes} bytes announced for it; the upload was discarded`)
-          : this.tooLarge();
-      }
-      pending.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
-      pendingBytes += piece.length;
-      if (pendingBytes >= CHUNK_BYTES) await flush();
+    const store = new ChunkStore(this.services, upload, offset);
+    if (offset === 0) return this.readFile(job, upload, store.receive(body));
+    try {
+      for await (const piece of store.receive(body)) void piece;
+    } catch (err) {
+      if (!(err instanceof MoreToCome)) throw err;
+      return { upload: await this.get(auth, jobId, uploadId), complete: false };
     }
-    await flush();
-    upload = await this.get(auth, jobId, uploadId);
-    if (upload.expected_bytes !== null && upload.received_bytes < upload.expected_bytes) return { upload, complete: false };
-    if (upload.received_bytes === 0) {
-      await uploads.deleteUpload(pool, upload.id);
-      throw validationError('The file is empty; the upload was discarded');
-    }
-    return { upload: await this.read(job, upload), complete: true };
+    return this.readFile(job, upload, uploads.readChunks(this.services.pool, upload.id));
   }
 
-  /** Reads the stored bytes once, whole, into records, in one transaction; a malformed file keeps nothing. */
-  private async read(job: MigrationJob, upload: MigrationUpload): Promise<MigrationUpload> {
-    const client = await this.services.pool.connect();
+  /**
+   * Reads the file into records in one transaction; a malformed file keeps nothing, and is
+   * discarded. Bytes that stop short of the announced length leave the upload receiving.
+   */
+  private async readFile(job: MigrationJob, upload: MigrationUpload, bytes: AsyncIterable<Uint8Array>): Promise<UploadOutcome> {
+    const { pool } = this.services;
+    const client = await pool.connect();
+    let failure: Error | undefined;
     try {
       await client.query('begin');
-      const outcome = await readFile(client, job, upload);
+      const outcome = await readRecords(client, job, upload, bytes);
       const ready = await uploads.markReady(client, upload.id, outcome);
       await client.query('commit');
-      return ready;
+      return { upload: ready, complete: true };
     } catch (err) {
-      await client.query('rollback').catch(() => {});
+      // The connection may be inside a COPY: it is closed rather than reused.
+      failure = err as Error;
+      if (err instanceof MoreToCome) return { upload: (await uploads.findUpload(pool, upload.organization_id, upload.job_id, upload.id))!, complete: false };
       if (err instanceof MalformedFile || err instanceof UnrecognizedHeader) {
-        await uploads.deleteUpload(this.services.pool, upload.id);
+        await uploads.deleteUpload(pool, upload.id);
         throw validationError(`${err.message}; nothing of the file was imported and the upload was discarded`);
       }
+      if (err instanceof AppError && err.code !== 'invalid_status') await uploads.deleteUpload(pool, upload.id);
       throw err;
     } finally {
-      client.release();
+      client.release(failure);
     }
-  }
-
-  private tooLarge() {
-    return new AppError('payload_too_large', `An upload may be at most ${this.services.env.UPLOAD_MAX_BYTES} bytes (as sent; gzip it to send more)`);
   }
 
   private async job(auth: AuthContext, jobId: string): Promise<MigrationJob> {
@@ -178,8 +150,80 @@ export class UploadService {
   }
 }
 
-/** The whole file through the CSV reader into staged records, with its row problems. */
-async function readFile(client: pg.PoolClient, job: MigrationJob, upload: MigrationUpload) {
+const tooLarge = (limit: number) => new AppError('payload_too_large', `An upload may be at most ${limit} bytes (as sent; gzip it to send more)`);
+
+/** The bytes arrived short of the announced length: nothing is read until the rest comes. */
+class MoreToCome extends Error {}
+
+/**
+ * Stores an upload's bytes as they pass, in pieces of CHUNK_BYTES at their offset, and enforces
+ * the size limits. What arrived before a cut is kept (the upload resumes there).
+ */
+class ChunkStore {
+  private at: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly services: { pool: pg.Pool; env: Pick<Env, 'UPLOAD_MAX_BYTES'> },
+    private readonly upload: MigrationUpload,
+    offset: number,
+  ) {
+    this.at = offset;
+  }
+
+  /** Whether all the announced bytes (or, with none announced, the whole body) arrived. */
+  get complete(): boolean {
+    return this.upload.expected_bytes === null || this.at >= this.upload.expected_bytes;
+  }
+
+  /** The body's pieces, each stored on its way through; at the end, MoreToCome if bytes are missing. */
+  async *receive(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    const { pool, env } = this.services;
+    const expected = this.upload.expected_bytes;
+    const pieces = body[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await pieces.next();
+      } catch (err) {
+        // The client went away mid-file: what arrived is kept, and it resumes from there.
+        await this.flush();
+        throw new UploadCut(this.upload.id, this.at, err as Error);
+      }
+      if (next.done) break;
+      const piece = next.value;
+      const total = this.at + this.pendingBytes + piece.length;
+      if (total > env.UPLOAD_MAX_BYTES || (expected !== null && total > expected)) {
+        await uploads.deleteUpload(pool, this.upload.id);
+        throw total <= env.UPLOAD_MAX_BYTES
+          ? validationError(`The file is longer than the ${expected} bytes announced for it; the upload was discarded`)
+          : tooLarge(env.UPLOAD_MAX_BYTES);
+      }
+      this.pending.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+      this.pendingBytes += piece.length;
+      if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
+      yield piece;
+    }
+    await this.flush();
+    if (!this.complete) throw new MoreToCome();
+    if (this.at === 0) throw validationError('The file is empty; the upload was discarded');
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.pendingBytes) return;
+    const bytes = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!(await uploads.appendChunk(this.services.pool, this.upload.id, this.at, bytes))) {
+      throw new InvalidStatusError(`Upload ${this.upload.id} was changed by another request meanwhile`);
+    }
+    this.at += bytes.length;
+  }
+}
+
+/** The whole file through the CSV reader into staged records (one COPY), with its row problems. */
+async function readRecords(client: pg.PoolClient, job: MigrationJob, upload: MigrationUpload, bytes: AsyncIterable<Uint8Array>) {
   let plan: RowPlan | null = null;
   let width = 0;
   let seq = 0;
@@ -232,27 +276,27 @@ async function readFile(client: pg.PoolClient, job: MigrationJob, upload: Migrat
     problem: (p) => void (fatal ??= `line ${p.row}: ${p.reason}`),
   });
   const text = new StringDecoder('utf8');
-  const stage = async () => {
+  const copy = uploads.stagingCopy(client, upload.id);
+  const stage = async (all = false) => {
     if (fatal) throw new MalformedFile(fatal);
-    if (staged.length < STAGE_BATCH) return;
-    await uploads.stageRows(client, upload.id, staged);
+    if (staged.length < STAGE_BATCH && !all) return;
+    await copy.write(staged);
     staged = [];
   };
   try {
-    for await (const bytes of decoded(uploads.readChunks(client, upload.id))) {
-      reader.push(text.write(bytes));
+    for await (const piece of decoded(bytes)) {
+      reader.push(text.write(piece));
       await stage();
     }
   } catch (err) {
-    if (err instanceof MalformedFile || err instanceof UnrecognizedHeader) throw err;
     // zlib's errors: the bytes are not the gzip they start as.
     if ((err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new MalformedFile(`the file is not valid gzip (${(err as Error).message})`);
     throw err;
   }
   reader.push(text.end());
   reader.end();
-  await stage();
-  await uploads.stageRows(client, upload.id, staged);
+  await stage(true);
+  await copy.end();
   const read = plan as RowPlan | null;
   if (!read) throw new MalformedFile('line 1: the file has no header row');
   if (rowCount === 0) throw new MalformedFile('the file has a header row and no records');
