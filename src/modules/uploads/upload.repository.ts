@@ -114,24 +114,36 @@ export async function markReady(
   return parseUpload(rows[0]);
 }
 
+/** Deletes uploads and their records (upload_rows has no foreign key: see migration 0015); returns how many uploads. */
+async function deleteWhere(db: Queryable, where: string, params: unknown[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `with gone as (delete from migration_uploads u ${where} returning u.id),
+          records as (delete from upload_rows where upload_id in (select id from gone))
+     select count(*)::int as n from gone`,
+    params,
+  );
+  return rows[0]?.n ?? 0;
+}
+
 export async function deleteUpload(db: Queryable, id: string): Promise<void> {
-  await db.query('delete from migration_uploads where id = $1', [id]);
+  await deleteWhere(db, 'where u.id = $1', [id]);
 }
 
 /** Every upload of a job: it completed, and what was uploaded is customer data it no longer needs. */
-export async function deleteUploadsOfJob(db: Queryable, jobId: string): Promise<number> {
-  const { rowCount } = await db.query('delete from migration_uploads where job_id = $1', [jobId]);
-  return rowCount ?? 0;
+export function deleteUploadsOfJob(db: Queryable, jobId: string): Promise<number> {
+  return deleteWhere(db, 'where u.job_id = $1', [jobId]);
 }
 
-/** Uploads of failed jobs past the credential retention: those jobs can no longer retry. */
+/** Uploads of failed jobs past the credential retention (those jobs can no longer retry), and records whose upload is gone. */
 export async function deleteExpiredUploads(db: Queryable, retentionHours: number): Promise<number> {
-  const { rowCount } = await db.query(
-    `delete from migration_uploads u using migration_jobs j
-      where j.id = u.job_id and j.status = 'failed' and coalesce(j.completed_at, j.updated_at) < now() - make_interval(hours => $1::int)`,
+  const deleted = await deleteWhere(
+    db,
+    `using migration_jobs j where j.id = u.job_id and j.status = 'failed' and coalesce(j.completed_at, j.updated_at) < now() - make_interval(hours => $1::int)`,
     [Math.floor(retentionHours)],
   );
-  return rowCount ?? 0;
+  // An upload deleted with its job or organization (cascade) leaves its records behind.
+  await db.query('delete from upload_rows r where not exists (select 1 from migration_uploads u where u.id = r.upload_id)');
+  return deleted;
 }
 
 /** The ready uploads of a job that an import reads, oldest first. */

@@ -161,6 +161,7 @@ class MoreToCome extends Error {}
  */
 class ChunkStore {
   private at: number;
+  private inFlight: Promise<void> = Promise.resolve();
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
@@ -188,13 +189,14 @@ class ChunkStore {
         next = await pieces.next();
       } catch (err) {
         // The client went away mid-file: what arrived is kept, and it resumes from there.
-        await this.flush();
+        await this.settle();
         throw new UploadCut(this.upload.id, this.at, err as Error);
       }
       if (next.done) break;
       const piece = next.value;
       const total = this.at + this.pendingBytes + piece.length;
       if (total > env.UPLOAD_MAX_BYTES || (expected !== null && total > expected)) {
+        await this.inFlight.catch(() => {});
         await uploads.deleteUpload(pool, this.upload.id);
         throw total <= env.UPLOAD_MAX_BYTES
           ? validationError(`The file is longer than the ${expected} bytes announced for it; the upload was discarded`)
@@ -205,20 +207,33 @@ class ChunkStore {
       if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
       yield piece;
     }
-    await this.flush();
+    await this.settle();
     if (!this.complete) throw new MoreToCome();
     if (this.at === 0) throw validationError('The file is empty; the upload was discarded');
   }
 
+  /**
+   * Starts storing what is pending; one write is in flight at a time (so chunks land in order)
+   * while the caller goes on reading and parsing. `settle` waits for the last.
+   */
   private async flush(): Promise<void> {
+    await this.inFlight;
     if (!this.pendingBytes) return;
     const bytes = Buffer.concat(this.pending, this.pendingBytes);
+    const offset = this.at;
     this.pending = [];
     this.pendingBytes = 0;
-    if (!(await uploads.appendChunk(this.services.pool, this.upload.id, this.at, bytes))) {
-      throw new InvalidStatusError(`Upload ${this.upload.id} was changed by another request meanwhile`);
-    }
     this.at += bytes.length;
+    this.inFlight = uploads.appendChunk(this.services.pool, this.upload.id, offset, bytes).then((moved) => {
+      if (!moved) throw new InvalidStatusError(`Upload ${this.upload.id} was changed by another request meanwhile`);
+    });
+    // Seen by the next flush or settle; never an unhandled rejection meanwhile.
+    this.inFlight.catch(() => {});
+  }
+
+  private async settle(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
   }
 }
 
