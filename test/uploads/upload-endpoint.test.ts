@@ -61,6 +61,11 @@ describe('POST /v1/migrate/:id/uploads', () => {
       expect(res.body.error.code).toBe('validation_error');
       expect(res.body.error.message).toMatch(reason);
     }
+    // Bytes PostgreSQL text cannot hold, and bytes that are not UTF-8, are not a 500.
+    const odd = await sendUpload(env.api.url, key, uploads(id), Buffer.concat([Buffer.from('email,first_name,plan\nn@example.com,Nu\0ll,'), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('\n')]));
+    expect(odd.status).toBe(201);
+    expect(await env.db.query(`select data->>'firstName' as name, data->'properties'->>'plan' as plan from upload_rows where upload_id = $1`, [odd.body.id])).toEqual([{ name: 'Null', plan: '\ufffd\ufffdA' }]);
+    expect((await fetch(`${env.api.url}${uploads(id)}/${odd.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status).toBe(204);
     const res = await sendUpload(env.api.url, key, uploads(id), 'email,unsubscribed\na@example.com,maybe\nb@example.com,true\n');
     expect(res.status).toBe(201);
     expect(res.body.problems).toEqual([{ line: 2, reason: 'unsubscribed is “maybe”, not true or false' }]);

@@ -150,6 +150,9 @@ export class UploadService {
   }
 }
 
+/** PostgreSQL text (and jsonb) cannot hold NUL: dropped, as the importer drops it from provider data. */
+const withoutNul = (text: string) => (text.includes('\0') ? text.replaceAll('\0', '') : text);
+
 const tooLarge = (limit: number) => new AppError('payload_too_large', `An upload may be at most ${limit} bytes (as sent; gzip it to send more)`);
 
 /** The bytes arrived short of the announced length: nothing is read until the rest comes. */
@@ -300,7 +303,7 @@ async function readRecords(client: pg.PoolClient, job: MigrationJob, upload: Mig
   };
   try {
     for await (const piece of decoded(bytes)) {
-      reader.push(text.write(piece));
+      reader.push(withoutNul(text.write(piece)));
       await stage();
     }
   } catch (err) {
@@ -308,7 +311,7 @@ async function readRecords(client: pg.PoolClient, job: MigrationJob, upload: Mig
     if ((err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new MalformedFile(`the file is not valid gzip (${(err as Error).message})`);
     throw err;
   }
-  reader.push(text.end());
+  reader.push(withoutNul(text.end()));
   reader.end();
   await stage(true);
   await copy.end();
