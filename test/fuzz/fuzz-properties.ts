@@ -8,8 +8,9 @@ import { REST_PROPERTIES } from './fuzz-rest.js';
 import { REST_BODY_PROPERTIES } from './fuzz-rest-bodies.js';
 import { GRAPHQL_PROPERTIES } from './fuzz-graphql-properties.js';
 import { WS_PROPERTIES } from './fuzz-ws.js';
+import { UPLOAD_PROPERTIES } from './fuzz-uploads.js';
 
-export const ALL_PROPERTIES: FuzzProperty[] = [...REST_PROPERTIES, ...REST_BODY_PROPERTIES, ...GRAPHQL_PROPERTIES, ...WS_PROPERTIES];
+export const ALL_PROPERTIES: FuzzProperty[] = [...REST_PROPERTIES, ...REST_BODY_PROPERTIES, ...GRAPHQL_PROPERTIES, ...WS_PROPERTIES, ...UPLOAD_PROPERTIES];
 
 /** Runs per property: FUZZ_RUNS, or the caller's default. */
 export function fuzzRuns(defaultRuns: number): number {

@@ -5,7 +5,7 @@ import { restError } from '../rest-errors.js';
 import type { HttpEnv } from '../http-context.js';
 import type { AuthContext } from '../../modules/api-keys/api-key.service.js';
 import { UploadCut, UploadService, type UploadOutcome } from '../../modules/uploads/upload.service.js';
-import { genericMappingSchema, uploadRequestSchema } from '../../modules/uploads/upload-formats.js';
+import { genericMappingSchema, givenName, uploadRequestSchema } from '../../modules/uploads/upload-formats.js';
 import type { MigrationUpload } from '../../modules/uploads/upload.repository.js';
 import { describeBodyIssues } from './rest-bodies.js';
 
@@ -38,7 +38,7 @@ const queryParams = z
   .object({
     format: uploadRequestSchema.shape.format,
     type: uploadRequestSchema.shape.type,
-    filename: z.string().min(1).max(255).optional(),
+    filename: givenName(255).optional(),
     mapping: z.string().max(10_000).optional(),
   })
   .strict();

@@ -22,15 +22,18 @@ export type UploadContent = 'contacts' | 'suppressions';
 /** What a SendGrid or Mailgun suppression file holds, when its columns do not say. */
 export const SUPPRESSION_TYPES = ['bounce', 'block', 'spam_report', 'invalid_email', 'unsubscribe', 'complaint'] as const;
 
+/** A name a customer gives (a column, a file name): stored, so no control characters (PostgreSQL refuses NUL). */
+export const givenName = (max: number) => z.string().min(1).max(max).regex(/^[^\p{Cc}]*$/u, 'must not hold control characters');
+
 /** The column mapping of a generic contacts CSV: header names as the file spells them. */
 export const genericMappingSchema = z
   .object({
-    email: z.string().min(1).max(200),
-    first_name: z.string().min(1).max(200).optional(),
-    last_name: z.string().min(1).max(200).optional(),
-    unsubscribed: z.string().min(1).max(200).optional(),
+    email: givenName(200),
+    first_name: givenName(200).optional(),
+    last_name: givenName(200).optional(),
+    unsubscribed: givenName(200).optional(),
     /** Column → the account's property key (as the scan lists it under custom fields). */
-    properties: z.record(z.string().min(1).max(200), z.string().min(1).max(200)).optional(),
+    properties: z.record(givenName(200), givenName(200)).optional(),
   })
   .strict();
 export type GenericMapping = z.infer<typeof genericMappingSchema>;

@@ -9,7 +9,7 @@ import { CsvRowReader } from '../../sources/shared/csv-rows.js';
 import { decoded } from '../../sources/shared/decoded-bytes.js';
 import { emailProblem, normalizeEmail } from '../../sources/shared/email.js';
 import { SeenEmails } from '../imports/seen-emails.js';
-import { planFor, UnrecognizedHeader, type RowPlan, type UploadRequest } from './upload-formats.js';
+import { givenName, planFor, UnrecognizedHeader, type RowPlan, type UploadRequest } from './upload-formats.js';
 import * as uploads from './upload.repository.js';
 import type { MigrationUpload, StagedRow, UploadProblem } from './upload.repository.js';
 
@@ -65,6 +65,7 @@ export class UploadService {
 
   async create(auth: AuthContext, jobId: string, input: { filename: string | null; request: UploadRequest; expectedBytes: number | null }): Promise<MigrationUpload> {
     const job = await this.openJob(auth, jobId);
+    if (input.filename !== null && !givenName(255).safeParse(input.filename).success) throw validationError('filename must be 1–255 characters without control characters', ['filename']);
     if (input.expectedBytes !== null && input.expectedBytes > this.services.env.UPLOAD_MAX_BYTES) throw tooLarge(this.services.env.UPLOAD_MAX_BYTES);
     return uploads.insertUpload(this.services.pool, {
       id: newId('upl'),
