@@ -29,6 +29,8 @@ function restRoutes(env: FuzzEnv, credentialMarker: string): RouteCase[] {
     { label: 'POST /v1/migrate/:id/approve', method: 'POST', path: `/v1/migrate/${jobs.ready_for_review}/approve`, body: { options: { contacts: true } } },
     { label: 'POST /v1/migrate/:id/cancel', method: 'POST', path: `/v1/migrate/${jobs.pending}/cancel` },
     { label: 'POST /v1/migrate/:id/retry', method: 'POST', path: `/v1/migrate/${jobs.failed}/retry` },
+    { label: 'GET /v1/migrate/:id/uploads', method: 'GET', path: `/v1/migrate/${jobs.ready_for_review}/uploads` },
+    { label: 'POST /v1/migrate/:id/uploads', method: 'POST', path: `/v1/migrate/${jobs.ready_for_review}/uploads`, body: 'email,unsubscribed\na@example.com,false\n' },
   ];
 }
 
@@ -37,8 +39,9 @@ function send(ctx: RunContext, route: RouteCase, authorization: string | undefin
     {
       method: route.method,
       path: route.path,
-      headers: { authorization, ...(route.body !== undefined ? JSON_TYPE : {}), ...extraHeaders },
-      body: route.body === undefined ? undefined : JSON.stringify(route.body),
+      headers: { authorization, ...(route.body === undefined ? {} : typeof route.body === 'string' ? { 'content-type': 'text/csv' } : JSON_TYPE), ...extraHeaders },
+      // A file goes as it is; everything else as JSON.
+      body: route.body === undefined ? undefined : typeof route.body === 'string' ? route.body : JSON.stringify(route.body),
     },
     { label: route.label, api: 'rest', ...expect },
   );
@@ -55,7 +58,7 @@ const restAuth: FuzzProperty<{ route: number; authorization: string | undefined;
   describe: 'every /v1/migrate route without a key, with a malformed, unknown or revoked key → 401 unauthorized',
   arbitrary: (env) =>
     fc.record({
-      route: fc.nat({ max: 6 }),
+      route: fc.nat({ max: 8 }),
       authorization: badAuthorization({ revoked: [env.orgA.revoked.key], valid: [env.orgA.full.key, env.orgA.readOnly.key] }),
       credential: marker,
       idem: idempotencyKey,
@@ -79,8 +82,8 @@ const approveOptionsValid = fc.record(
 
 const restReadOnly: FuzzProperty<{ route: number; options: unknown; idem: string | undefined }> = {
   name: 'rest.read-only-key-on-mutation',
-  describe: 'a read_only key on POST /v1/migrate, approve, cancel, retry (well-formed bodies) → 403 forbidden; reads → 200',
-  arbitrary: () => fc.record({ route: fc.nat({ max: 6 }), options: approveOptionsValid, idem: idempotencyKey }),
+  describe: 'a read_only key on POST /v1/migrate, approve, cancel, retry, uploads (well-formed bodies) → 403 forbidden; reads → 200',
+  arbitrary: () => fc.record({ route: fc.nat({ max: 8 }), options: approveOptionsValid, idem: idempotencyKey }),
   async run(ctx, input) {
     const env = ctx.env;
     const routes = restRoutes(env, 'unused');
@@ -98,10 +101,10 @@ const restReadOnly: FuzzProperty<{ route: number; options: unknown; idem: string
 
 const restCrossOrg: FuzzProperty<{ action: string; job: string; key: 'full' | 'readOnly'; options: unknown }> = {
   name: 'rest.other-orgs-job',
-  describe: "orgA's keys on orgB's jobs (every status, every route, and as a list cursor) → 404 not_found (cursor: 422)",
+  describe: "orgA's keys on orgB's jobs (every status, every route, uploads too, and as a list cursor) → 404 not_found (cursor: 422)",
   arbitrary: (env) =>
     fc.record({
-      action: fc.constantFrom('get', 'approve', 'cancel', 'retry', 'cursor'),
+      action: fc.constantFrom('get', 'approve', 'cancel', 'retry', 'uploads', 'cursor'),
       job: fc.constantFrom(...Object.values(env.orgB.jobs)),
       key: fc.constantFrom<'full' | 'readOnly'>('full', 'readOnly'),
       options: fc.option(approveOptionsValid, { nil: undefined }),
@@ -118,6 +121,8 @@ const restCrossOrg: FuzzProperty<{ action: string; job: string; key: 'full' | 'r
     const get = input.action === 'get';
     const route: RouteCase = get
       ? { label: 'GET /v1/migrate/:id', method: 'GET', path: `/v1/migrate/${input.job}` }
+      : input.action === 'uploads'
+        ? { label: 'POST /v1/migrate/:id/uploads', method: 'POST', path: `/v1/migrate/${input.job}/uploads`, body: 'email,unsubscribed\na@example.com,false\n' }
       : { label: `POST /v1/migrate/:id/${input.action}`, method: 'POST', path: `/v1/migrate/${input.job}/${input.action}`, body: input.action === 'approve' && input.options ? { options: input.options } : undefined };
     const readOnlyPost = !get && input.key === 'readOnly';
     await send(ctx, route, bearer(key), { status: readOnlyPost ? [403, 404] : [404], codes: readOnlyPost ? ['forbidden', 'not_found'] : ['not_found'] });
