@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const CUSTOM_FIELD_TYPES = ['string', 'number', 'boolean', 'date'] as const;
 export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+/** Our custom field names: a letter, then letters, digits or _ (at most 50). */
+export const customFieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/, 'a letter, then letters, digits or _ (at most 50)');
 
 /** A source contact property mapped onto one of our custom fields. */
 export const fieldMappingSchema = z.object({
@@ -29,6 +31,8 @@ export const importOptionsSchema = z.object({
   customFields: z.array(fieldMappingSchema),
   /** The account's suppression list. */
   suppressions: z.boolean(),
+  /** Suppression records in the files uploaded into the job, imported after the account's list (part of its planned total). */
+  uploadedSuppressions: z.number().int().nonnegative().optional(),
   /** Targeted template migrations: overwrite subject and html of templates imported before. */
   overwriteTemplates: z.boolean().optional(),
   /** Targeted group migrations: bring the group's suppressed addresses. */

@@ -13,12 +13,16 @@ const env = useMigrationEnv({
 const PROPERTY_READ = 'GET /contacts/{id}';
 
 /** Runs the job to completion, with an optional upload between scan and approval. */
-async function migrate(key: string, csv: string | null) {
+async function migrate(key: string, csv: string | null, options: { query?: Record<string, string>; approve?: object } = {}) {
   const client = restClient(env.api.url, key);
   const id = await scannedJob(env.api.url, key, 'resend', env.credential);
-  if (csv !== null) expect((await sendUpload(env.api.url, key, `/v1/migrate/${id}/uploads`, csv)).status).toBe(201);
+  if (csv !== null) {
+    const sent = await sendUpload(env.api.url, key, `/v1/migrate/${id}/uploads`, csv, { query: options.query });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+  }
   const readsBefore = env.resend.stats.byRoute[PROPERTY_READ] ?? 0;
-  expect((await client.post(`/v1/migrate/${id}/approve`, {})).status).toBe(200);
+  const approved = await client.post(`/v1/migrate/${id}/approve`, options.approve ?? {});
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
   const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 120_000);
   expect(done.body.status).toBe('completed');
   return { id, job: done.body, propertyReads: (env.resend.stats.byRoute[PROPERTY_READ] ?? 0) - readsBefore };
@@ -63,5 +67,43 @@ describe('a Resend migration with an uploaded contacts export', () => {
     const emails = (await contactsOf(org.id)).map((c) => c.email);
     expect(emails).not.toContain('stranger@example.com');
     expect(emails).toContain(missing.email.toLowerCase());
+  });
+
+  it('fills new custom fields of their declared types from a generic CSV, reading no property from Resend', { timeout: 240_000 }, async () => {
+    const { org, key } = await createOrgWithKey(env.db);
+    const people = env.resend.account.contacts.filter((c) => /^[^A-Z]+$/.test(c.email)).slice(0, 6);
+    const rows = people.map((c, i) => `${c.email},${i === 0 ? 'many' : i},2026-01-0${i + 1},${i % 2 ? 'pro' : 'free'}`);
+    const csv = `E-mail,Seats,Joined On,Plan Tier\n${rows.join('\n')}\n`;
+    const mapping = { email: 'E-mail', properties: { Seats: { field: 'seats', type: 'number' }, 'Joined On': { field: 'joined_on', type: 'date' }, 'Plan Tier': { field: 'plan_tier', type: 'string' } } };
+    // None of the account's own properties: the uploaded fields alone.
+    const run = await migrate(key, csv, { query: { mapping: JSON.stringify(mapping) }, approve: { options: { customFields: [] } } });
+    expect(run.propertyReads).toBe(0);
+    const fields = await env.db.query<{ name: string; field_type: string }>('select name, field_type from custom_fields where organization_id = $1 order by name', [org.id]);
+    expect(fields).toEqual([
+      { name: 'joined_on', field_type: 'date' },
+      { name: 'plan_tier', field_type: 'string' },
+      { name: 'seats', field_type: 'number' },
+    ]);
+    const byEmail = new Map((await contactsOf(org.id)).map((c) => [c.email, c.custom_fields]));
+    expect(byEmail.get(people[1]!.email)).toEqual({ seats: 1, joined_on: '2026-01-02T00:00:00.000Z', plan_tier: 'pro' });
+    expect(byEmail.get(people[0]!.email)).toEqual({ joined_on: '2026-01-01T00:00:00.000Z', plan_tier: 'free' });
+    const problems = await env.db.query<{ source_id: string; reason: string }>(`select source_id, reason from import_problems where job_id = $1 and kind = 'custom_field_value'`, [run.id]);
+    expect(problems).toEqual([{ source_id: people[0]!.email, reason: 'value of the uploaded seats is not a number' }]);
+  });
+
+  it('refuses a declared field the account already has as a property, and one declared twice with two types', { timeout: 120_000 }, async () => {
+    const { key } = await createOrgWithKey(env.db);
+    const id = await scannedJob(env.api.url, key, 'resend', env.credential);
+    const property = env.resend.account.contactProperties[0]!.key;
+    const send = (properties: object) =>
+      sendUpload(env.api.url, key, `/v1/migrate/${id}/uploads`, `email,x\na@example.com,1\n`, { query: { mapping: JSON.stringify({ email: 'email', properties }) } });
+    const clash = await send({ x: { field: property, type: 'string' } });
+    expect(clash.status).toBe(422);
+    expect(clash.body.error.message).toContain(`the account has the property “${property}”`);
+    expect((await send({ x: { field: 'seats', type: 'number' } })).status).toBe(201);
+    const twice = await send({ x: { field: 'seats', type: 'boolean' } });
+    expect(twice.status).toBe(422);
+    expect(twice.body.error.message).toMatch(/declares the field seats as number, not boolean/);
+    expect((await send({ x: { field: '1bad', type: 'string' } })).status).toBe(422);
   });
 });

@@ -61,6 +61,11 @@ async function importWithUpload(source: string, credential: string, csv: string,
   expect((await client.post(`/v1/migrate/${id}/approve`, {})).status).toBe(200);
   const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 120_000);
   expect(done.body.status, done.body.error_message).toBe('completed');
+  // The uploaded records are part of the planned total: the count ends at it, never past it.
+  const [job] = await db.query<{ progress: { counts: Record<string, { processed: number; total: number | null }> } }>('select progress from migration_jobs where id = $1', [id]);
+  const suppressions = job!.progress.counts.suppressions!;
+  expect(suppressions.processed).toBeGreaterThan(0);
+  expect(suppressions.processed).toBe(suppressions.total);
   const rows = await db.query<{ email: string; reason: string; group_name: string | null; source_created_at: Date | null }>(
     `select s.email, s.reason, g.name as group_name, s.source_created_at from suppressions s left join suppression_groups g on g.id = s.group_id
       where s.organization_id = $1 and s.email like '%@upload.example' order by s.email, g.name`,
@@ -119,5 +124,36 @@ describe('each provider’s suppression export, uploaded, joins the import', () 
       { email: 'pm@upload.example', reason: 'unsubscribe', group_name: null, source_created_at: null },
       { email: 'ps@upload.example', reason: 'spam_complaint', group_name: null, source_created_at: '2026-03-02' },
     ]);
+  });
+});
+
+describe('a suppression file uploaded while an import is failed', () => {
+  it('joins the retry, and the planned total grows by its records', { timeout: 180_000 }, async () => {
+    const { org, key } = await createOrgWithKey(db);
+    const client = restClient(api.url, key);
+    const id = await scannedJob(api.url, key, 'resend', resend.account.apiKeys.find((k) => k.permission === 'full_access')!.token);
+    // The suppression list answers late, so the import is surely still running when cancelled.
+    const slow = resend.faults.inject({ path: '/suppressions', kind: 'slow', delayMs: 3_000, times: 1_000 });
+    try {
+      expect((await client.post(`/v1/migrate/${id}/approve`, {})).status).toBe(200);
+      expect((await client.post(`/v1/migrate/${id}/cancel`, {})).status).toBe(200);
+    } finally {
+      slow.remove();
+    }
+    const csv = resendSuppressionsExport([{ email: 'late@upload.example', origin: 'bounce', created_at: '2026-03-01 10:00:00+00' }]);
+    expect((await sendUpload(api.url, key, `/v1/migrate/${id}/uploads`, csv)).status).toBe(201);
+    // Its custom fields were settled at approval: a file cannot declare new ones now.
+    const mapping = JSON.stringify({ email: 'email', properties: { seats: { field: 'seats', type: 'number' } } });
+    const typed = await sendUpload(api.url, key, `/v1/migrate/${id}/uploads`, 'email,seats\na@example.com,1\n', { query: { mapping } });
+    expect(typed.status).toBe(422);
+    expect(typed.body.error.message).toContain('new custom fields are created when a migration is approved');
+    expect((await client.post(`/v1/migrate/${id}/retry`, {})).status).toBe(200);
+    const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 120_000);
+    expect(done.body.status, done.body.error_message).toBe('completed');
+    const [job] = await db.query<{ progress: { counts: Record<string, { processed: number; total: number | null }> } }>('select progress from migration_jobs where id = $1', [id]);
+    const suppressions = job!.progress.counts.suppressions!;
+    expect(suppressions.total).toBe(resend.account.suppressions.length + 1);
+    expect(suppressions.processed).toBe(suppressions.total);
+    expect(await db.query(`select email, reason from suppressions where organization_id = $1 and email = 'late@upload.example'`, [org.id])).toEqual([{ email: 'late@upload.example', reason: 'bounce' }]);
   });
 });

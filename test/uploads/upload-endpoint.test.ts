@@ -171,11 +171,21 @@ describe('uploads through GraphQL', () => {
 
     const refused = await graphql(env.api.url, key, TestCreateUploadDocument, { input: { migrationId: id, format: 'generic_contacts', mapping: { email: '' } } });
     expect(errorCode(refused)).toBe('validation_error');
+    const typed = await graphql(env.api.url, key, TestCreateUploadDocument, {
+      input: { migrationId: id, mapping: { email: 'E-mail', properties: [{ column: 'Seats', field: 'seats', type: 'number' }] } },
+    });
+    expect(typed.data!.createMigrationUpload.__typename).toBe('CreateMigrationUploadPayload');
+    const ambiguous = await graphql(env.api.url, key, TestCreateUploadDocument, {
+      input: { migrationId: id, mapping: { email: 'E-mail', properties: [{ column: 'Seats', key: 'seats', field: 'seats', type: 'number' }] } },
+    });
+    expect(errorCode(ambiguous)).toBe('validation_error');
     const foreign = await graphql(env.api.url, (await createOrgWithKey(env.db)).key, TestCreateUploadDocument, { input: { migrationId: id } });
     expect(errorCode(foreign)).toBe('not_found');
 
     const deleted = await graphql(env.api.url, key, TestDeleteUploadDocument, { input: { migrationId: id, uploadId: payload.upload.id } });
-    expect(deleted.data!.deleteMigrationUpload).toEqual({ __typename: 'DeleteMigrationUploadPayload', migration: { uploads: [] } });
+    const left = deleted.data!.deleteMigrationUpload;
+    if (left.__typename !== 'DeleteMigrationUploadPayload') throw new Error(JSON.stringify(left));
+    expect(left.migration.uploads.map((u) => u.id)).not.toContain(payload.upload.id);
     expect(await env.db.query('select count(*)::int as n from upload_rows where upload_id = $1', [payload.upload.id])).toEqual([{ n: 0 }]);
   });
 });

@@ -167,7 +167,7 @@ export type GenericContactsMappingInput = {
   firstName?: string | null | undefined;
   /** The last-name column */
   lastName?: string | null | undefined;
-  /** Columns holding the account’s contact properties */
+  /** Columns holding contact properties: the account’s, or new custom fields */
   properties?: Array<UploadPropertyColumnInput> | null | undefined;
   /** A true/false column: an opt-out in it is kept */
   unsubscribed?: string | null | undefined;
@@ -392,8 +392,12 @@ export type UploadFormat =
 export type UploadPropertyColumnInput = {
   /** The column, as the file names it */
   column: string;
-  /** The property key, as the scan lists it under customFields */
-  key: string;
+  /** A custom field the account does not have, created with type at approval and filled from this column */
+  field?: string | null | undefined;
+  /** The account’s property key, as the scan lists it under customFields (or give field and type) */
+  key?: string | null | undefined;
+  /** The type of field */
+  type?: CustomFieldType | null | undefined;
 };
 
 /** Where an upload stands. */

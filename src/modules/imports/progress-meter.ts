@@ -56,7 +56,10 @@ export function plannedCounts(options: ImportOptions, scan: ScanResult | null): 
     plan('contacts', members + (everyList ? (scan.contacts.total ?? 0) : 0));
   }
   if (options.templates.length) plan('templates', options.templates.length);
-  if (options.suppressions) plan('suppressions', scan?.suppressions.total ?? null);
+  if (options.suppressions) {
+    const listed = scan?.suppressions.total;
+    plan('suppressions', listed === null || listed === undefined ? null : listed + (options.uploadedSuppressions ?? 0));
+  }
   return counts;
 }
 

@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { validationError } from '../../errors/app-error.js';
-import { CUSTOM_FIELD_TYPES, type CustomFieldType, type FieldMapping, type ImportOptions } from '../../model/import-options.js';
+import { CUSTOM_FIELD_TYPES, customFieldNameSchema, type CustomFieldType, type FieldMapping, type ImportOptions } from '../../model/import-options.js';
 import type { ScanResult } from '../../model/scan-result.js';
 
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
 const ids = z.array(z.string().min(1).max(200)).max(10_000);
 
 export const customFieldMappingSchema = z
   .object({
     sourceFieldId: z.string().min(1).max(200).optional(),
     sourceFieldName: z.string().min(1).max(200).optional(),
-    fieldName: z.string().regex(FIELD_NAME, 'fieldName: a letter, then letters, digits or _ (at most 50)'),
+    fieldName: customFieldNameSchema,
     fieldType: z.enum(CUSTOM_FIELD_TYPES),
   })
   .strict()
@@ -62,7 +61,16 @@ function pick(field: string, requested: string[] | undefined, available: string[
   return [...new Set(requested)];
 }
 
-function resolveMappings(o: ApproveOptions, scan: ScanResult): FieldMapping[] {
+/** What the files uploaded into the job add to its import. */
+export interface UploadedWork {
+  /** Custom fields generic uploads declare (filled only from those files). */
+  fields: FieldMapping[];
+  /** Suppression records to import after the account's list. */
+  suppressionRecords: number;
+}
+export const NO_UPLOADED_WORK: UploadedWork = { fields: [], suppressionRecords: 0 };
+
+function resolveMappings(o: ApproveOptions, scan: ScanResult, uploadedFields: FieldMapping[]): FieldMapping[] {
   const properties = scan.customFields;
   const chosen = pick('customFields', o.customFields, properties.map((p) => p.id), o.ignoreCustomFields === true);
   const explicit = new Map<string, FieldMapping>();
@@ -79,14 +87,21 @@ function resolveMappings(o: ApproveOptions, scan: ScanResult): FieldMapping[] {
   const names = resolved.map((m) => m.fieldName.toLowerCase());
   const clash = names.find((n, i) => names.indexOf(n) !== i);
   if (clash) throw validationError(`options.customFieldMappings: two properties map onto the field "${clash}"`);
-  return o.ignoreCustomFields ? [] : resolved;
+  const declared = uploadedFields.find((f) => names.includes(f.fieldName.toLowerCase()));
+  if (declared && !o.ignoreCustomFields) {
+    throw validationError(
+      `options.customFieldMappings: an uploaded file declares the field "${declared.fieldName}", which an account property also fills; ` +
+        'map that property onto another field name, or upload the file again mapping the column onto the property key',
+    );
+  }
+  return o.ignoreCustomFields ? [] : [...resolved, ...uploadedFields];
 }
 
 /**
  * Resolves the approval against the scan: defaults to all, and names anything the scan did not
  * find instead of silently ignoring it.
  */
-export function resolveImportOptions(options: ApproveOptions | null | undefined, scan: ScanResult): ImportOptions {
+export function resolveImportOptions(options: ApproveOptions | null | undefined, scan: ScanResult, uploaded: UploadedWork = NO_UPLOADED_WORK): ImportOptions {
   const parsed = approveOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
     throw validationError(parsed.error.issues.map((i) => `options.${i.path.join('.')}: ${i.message}`).join('; '));
@@ -99,7 +114,8 @@ export function resolveImportOptions(options: ApproveOptions | null | undefined,
     contacts: o.ignoreContacts === true ? false : (o.contacts ?? true),
     templates: pick('templates', o.templates, ids(scan.templates), o.ignoreTemplates === true),
     suppressionGroups: pick('suppressionGroups', o.suppressionGroups, ids(scan.suppressionGroups), o.ignoreSuppressionGroups === true),
-    customFields: resolveMappings(o, scan),
+    customFields: resolveMappings(o, scan, uploaded.fields),
     suppressions: o.ignoreSuppressions !== true,
+    ...(uploaded.suppressionRecords && o.ignoreSuppressions !== true ? { uploadedSuppressions: uploaded.suppressionRecords } : {}),
   };
 }

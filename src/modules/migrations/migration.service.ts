@@ -17,7 +17,8 @@ import { emitMigrationEvent } from '../webhooks/webhook-events.js';
 import { summarizeProblems } from '../imports/import-problems.repository.js';
 import { resolveImportOptions, type ApproveOptions } from './migration-options.js';
 import type { ImportOptions } from '../../model/import-options.js';
-import { startingProgress } from '../imports/progress-meter.js';
+import { plannedCounts, startingProgress } from '../imports/progress-meter.js';
+import { uploadedWork } from '../uploads/upload.service.js';
 
 export const CANCELLED_MESSAGE = 'cancelled';
 
@@ -168,7 +169,7 @@ export class MigrationService {
   async approve(auth: AuthContext, id: string, options: ApproveOptions | null | undefined): Promise<MigrationJob> {
     const job = await this.get(auth, id);
     if (job.status !== 'ready_for_review' || !job.scanResult) throw invalidStatus('approve', job.status);
-    const importOptions = resolveImportOptions(options, job.scanResult);
+    const importOptions = resolveImportOptions(options, job.scanResult, await uploadedWork(this.services.pool, job.id));
     const progress = startingProgress(job.progress, importOptions, job.scanResult);
     const moved = await this.moveAndQueue(job, ['ready_for_review'], { status: 'importing', importOptions, progress }, { work: migrationImportJob, runChange: 'next_run' });
     if (!moved) throw invalidStatus('approve', (await this.reload(job)).status);
@@ -210,11 +211,32 @@ export class MigrationService {
       job,
       ['failed'],
       // A scan runs again from nothing; a resumed import keeps its counters (so percent never falls).
-      { status: resumeImport ? 'importing' : 'pending', errorMessage: null, failedPhase: null, completedAt: null, importResult, ...(resumeImport ? {} : { progress: { counts: {} } }) },
+      {
+        status: resumeImport ? 'importing' : 'pending',
+        errorMessage: null,
+        failedPhase: null,
+        completedAt: null,
+        importResult,
+        ...(resumeImport ? await this.withUploadsOfNow(job) : { progress: { counts: {} } }),
+      },
       resumeImport ? { work: migrationImportJob, runChange: 'next_run' } : { work: migrationScanJob, runChange: 'next_run', singleton: true },
     );
     if (!moved) throw invalidStatus('retry', (await this.reload(job)).status);
     return this.reload(job);
+  }
+
+  /**
+   * A resumed import takes the suppression files uploaded (or deleted) while it was failed: the
+   * planned total follows, before the new run's first update.
+   */
+  private async withUploadsOfNow(job: MigrationJob): Promise<Pick<JobChanges, 'importOptions' | 'progress'>> {
+    const options = job.importOptions!;
+    if (!options.suppressions) return {};
+    const { suppressionRecords } = await uploadedWork(this.services.pool, job.id);
+    const importOptions: ImportOptions = { ...options, uploadedSuppressions: suppressionRecords || undefined };
+    const kept = job.progress.counts.suppressions;
+    const total = plannedCounts(importOptions, job.scanResult).suppressions?.total ?? null;
+    return { importOptions, progress: kept ? { ...job.progress, counts: { ...job.progress.counts, suppressions: { ...kept, total } } } : job.progress };
   }
 
   /** A new run of the job with its work queued, in one transaction (see MigrationJobStore). */

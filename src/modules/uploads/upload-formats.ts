@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KnownSource } from '../source-catalog/source-catalog.js';
 import type { SuppressionReason } from '../../sources/source-types.js';
+import { CUSTOM_FIELD_TYPES, customFieldNameSchema, type FieldMapping } from '../../model/import-options.js';
 
 /**
  * The CSV exports an upload may be, recognized from the header row. Column names are compared
@@ -25,6 +26,10 @@ export const SUPPRESSION_TYPES = ['bounce', 'block', 'spam_report', 'invalid_ema
 /** A name a customer gives (a column, a file name): stored, so no control characters (PostgreSQL refuses NUL). */
 export const givenName = (max: number) => z.string().min(1).max(max).regex(/^[^\p{Cc}]*$/u, 'must not hold control characters');
 
+/** A custom field of ours that a column of a generic CSV fills, created by the import (the account has no property for it). */
+export const uploadedFieldSchema = z.object({ field: customFieldNameSchema, type: z.enum(CUSTOM_FIELD_TYPES) }).strict();
+export type UploadedField = z.infer<typeof uploadedFieldSchema>;
+
 /** The column mapping of a generic contacts CSV: header names as the file spells them. */
 export const genericMappingSchema = z
   .object({
@@ -32,11 +37,25 @@ export const genericMappingSchema = z
     first_name: givenName(200).optional(),
     last_name: givenName(200).optional(),
     unsubscribed: givenName(200).optional(),
-    /** Column → the account's property key (as the scan lists it under custom fields). */
-    properties: z.record(givenName(200), givenName(200)).optional(),
+    /** Column → the account's property key (as the scan lists it under custom fields), or a new field with its type. */
+    properties: z.record(givenName(200), z.union([givenName(200), uploadedFieldSchema])).optional(),
   })
   .strict();
 export type GenericMapping = z.infer<typeof genericMappingSchema>;
+
+/**
+ * Values of a field an upload declares are kept under this key, which no account property has
+ * (its `sourceFieldId` is the same), so they never mix with the account's own properties.
+ */
+const uploadedFieldKey = (field: string) => `upload:${field.toLowerCase()}`;
+export const isUploadedField = (m: FieldMapping) => m.sourceFieldId.startsWith('upload:');
+
+/** The custom fields an upload's mapping declares, as the import maps them. */
+export function uploadedFields(request: UploadRequest): FieldMapping[] {
+  return Object.values(request.mapping?.properties ?? {}).flatMap((target) =>
+    typeof target === 'string' ? [] : [{ sourceFieldId: uploadedFieldKey(target.field), sourceKey: uploadedFieldKey(target.field), fieldName: target.field, fieldType: target.type }],
+  );
+}
 
 /** What an upload was created with; stored as `migration_uploads.request` and parsed on read. */
 export const uploadRequestSchema = z
@@ -161,7 +180,9 @@ function genericRoles(names: string[], mapping: GenericMapping, index: (name: st
   if (mapping.first_name) assign(mapping.first_name, { use: 'first_name' });
   if (mapping.last_name) assign(mapping.last_name, { use: 'last_name' });
   if (mapping.unsubscribed) assign(mapping.unsubscribed, { use: 'unsubscribed' });
-  for (const [column, key] of Object.entries(mapping.properties ?? {})) assign(column, { use: 'property', key });
+  for (const [column, target] of Object.entries(mapping.properties ?? {})) {
+    assign(column, { use: 'property', key: typeof target === 'string' ? target : uploadedFieldKey(target.field) });
+  }
   return roles;
 }
 

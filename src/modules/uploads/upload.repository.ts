@@ -152,6 +152,15 @@ export async function readyUploads(db: Queryable, jobId: string): Promise<Migrat
   return rows.map(parseUpload);
 }
 
+/** Suppression records in the ready uploads of a job. */
+export async function suppressionRecordCount(db: Queryable, jobId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from upload_rows where upload_id in (select id from migration_uploads where job_id = $1 and status = 'ready' and content = 'suppressions')`,
+    [jobId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** The first record of each address among the contacts uploads `uploadIds`, marked as met in the account. */
 export async function matchContacts(db: Queryable, uploadIds: string[], emails: string[]): Promise<Map<string, UploadedContact>> {
   const out = new Map<string, UploadedContact>();

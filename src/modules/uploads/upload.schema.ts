@@ -8,7 +8,9 @@ import { MigrationJobRef } from '../migrations/migration.schema.js';
 import type { MigrationJob } from '../migrations/migration-job.store.js';
 import { MigrationService } from '../migrations/migration.service.js';
 import { UploadService } from './upload.service.js';
-import { genericMappingSchema, SUPPRESSION_TYPES, UPLOAD_FORMATS, type UploadRequest } from './upload-formats.js';
+import { genericMappingSchema, SUPPRESSION_TYPES, UPLOAD_FORMATS, type UploadedField, type UploadRequest } from './upload-formats.js';
+import { CustomFieldTypeEnum } from '../migrations/migration-model.schema.js';
+import type { CustomFieldType } from '../../model/import-options.js';
 import type { MigrationUpload } from './upload.repository.js';
 
 const service = (ctx: GraphQLContext) => new UploadService(ctx.services);
@@ -86,7 +88,7 @@ const GenericMappingInput = builder.inputType('GenericContactsMappingInput', {
     firstName: t.string({ description: 'The first-name column' }),
     lastName: t.string({ description: 'The last-name column' }),
     unsubscribed: t.string({ description: 'A true/false column: an opt-out in it is kept' }),
-    properties: t.field({ type: [PropertyColumnInput()], description: 'Columns holding the account’s contact properties' }),
+    properties: t.field({ type: [PropertyColumnInput()], description: 'Columns holding contact properties: the account’s, or new custom fields' }),
   }),
 });
 
@@ -95,9 +97,18 @@ function PropertyColumnInput() {
     description: 'A column holding one contact property.',
     fields: (t) => ({
       column: t.string({ required: true, description: 'The column, as the file names it' }),
-      key: t.string({ required: true, description: 'The property key, as the scan lists it under customFields' }),
+      key: t.string({ description: 'The account’s property key, as the scan lists it under customFields (or give field and type)' }),
+      field: t.string({ description: 'A custom field the account does not have, created with type at approval and filled from this column' }),
+      type: t.field({ type: CustomFieldTypeEnum, description: 'The type of field' }),
     }),
   });
+}
+
+/** A property column's input as the mapping takes it: a key, or a new field with its type. */
+function propertyTarget(p: { column: string; key?: string | null; field?: string | null; type?: CustomFieldType | null }): string | UploadedField {
+  if (p.key && !p.field && !p.type) return p.key;
+  if (!p.key && p.field && p.type) return { field: p.field, type: p.type };
+  throw validationError(`mapping.properties: the column “${p.column.slice(0, 80)}” needs a key, or a field and a type`, ['input', 'mapping', 'properties']);
 }
 
 const CreateUploadInput = builder.inputType('CreateMigrationUploadInput', {
@@ -152,7 +163,7 @@ builder.mutationFields((t) => ({
           ...(m.firstName ? { first_name: m.firstName } : {}),
           ...(m.lastName ? { last_name: m.lastName } : {}),
           ...(m.unsubscribed ? { unsubscribed: m.unsubscribed } : {}),
-          ...(m.properties?.length ? { properties: Object.fromEntries(m.properties.map((p) => [p.column, p.key])) } : {}),
+          ...(m.properties?.length ? { properties: Object.fromEntries(m.properties.map((p) => [p.column, propertyTarget(p)])) } : {}),
         });
         if (!parsed.success) throw validationError(`mapping: ${parsed.error.issues.map((i) => i.message).join('; ')}`, ['input', 'mapping']);
         request.mapping = parsed.data;

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type pg from 'pg';
+import type { Queryable } from '../../db/queryable.js';
 import { AppError, InvalidStatusError, notFound, validationError } from '../../errors/app-error.js';
 import { newId } from '../../db/ids.js';
 import type { AuthContext } from '../api-keys/api-key.service.js';
@@ -9,7 +10,9 @@ import { CsvRowReader } from '../../sources/shared/csv-rows.js';
 import { decoded } from '../../sources/shared/decoded-bytes.js';
 import { emailProblem, normalizeEmail } from '../../sources/shared/email.js';
 import { SeenEmails } from '../imports/seen-emails.js';
-import { givenName, planFor, UnrecognizedHeader, type RowPlan, type UploadRequest } from './upload-formats.js';
+import type { FieldMapping } from '../../model/import-options.js';
+import type { UploadedWork } from '../migrations/migration-options.js';
+import { givenName, planFor, uploadedFields, UnrecognizedHeader, type RowPlan, type UploadRequest } from './upload-formats.js';
 import * as uploads from './upload.repository.js';
 import type { MigrationUpload, StagedRow, UploadProblem } from './upload.repository.js';
 
@@ -67,6 +70,7 @@ export class UploadService {
     const job = await this.openJob(auth, jobId);
     if (input.filename !== null && !givenName(255).safeParse(input.filename).success) throw validationError('filename must be 1–255 characters without control characters', ['filename']);
     if (input.expectedBytes !== null && input.expectedBytes > this.services.env.UPLOAD_MAX_BYTES) throw tooLarge(this.services.env.UPLOAD_MAX_BYTES);
+    await this.checkDeclaredFields(job, uploadedFields(input.request));
     return uploads.insertUpload(this.services.pool, {
       id: newId('upl'),
       organization_id: auth.organizationId,
@@ -136,6 +140,23 @@ export class UploadService {
     }
   }
 
+  /** New custom fields a generic mapping declares: created at approval, so before it, and once per name. */
+  private async checkDeclaredFields(job: MigrationJob, declared: FieldMapping[]): Promise<void> {
+    if (!declared.length) return;
+    const refuse = (reason: string) => validationError(`mapping.properties: ${reason}`, ['mapping', 'properties']);
+    if (job.importOptions) throw refuse('new custom fields are created when a migration is approved, and this one was; map the column onto a property of the account');
+    for (const field of declared) {
+      const property = job.scanResult?.customFields.find((p) => p.key.toLowerCase() === field.fieldName.toLowerCase());
+      if (property) throw refuse(`the account has the property “${property.key}”: map the column onto its key instead of declaring the field ${field.fieldName}`);
+    }
+    for (const other of await uploads.listUploads(this.services.pool, job.organizationId, job.id)) {
+      for (const theirs of uploadedFields(other.request)) {
+        const mine = declared.find((f) => f.sourceFieldId === theirs.sourceFieldId);
+        if (mine && mine.fieldType !== theirs.fieldType) throw refuse(`the upload ${other.id} declares the field ${theirs.fieldName} as ${theirs.fieldType}, not ${mine.fieldType}`);
+      }
+    }
+  }
+
   private async job(auth: AuthContext, jobId: string): Promise<MigrationJob> {
     const job = await this.jobs.find({ id: jobId, organizationId: auth.organizationId });
     if (!job) throw notFound(`Migration job ${jobId}`);
@@ -149,6 +170,13 @@ export class UploadService {
     }
     return job;
   }
+}
+
+/** What the job's ready uploads add to its import (read at approval, and again when an import is retried). */
+export async function uploadedWork(db: Queryable, jobId: string): Promise<UploadedWork> {
+  const fields = new Map<string, FieldMapping>();
+  for (const upload of await uploads.readyUploads(db, jobId)) for (const f of uploadedFields(upload.request)) fields.set(f.sourceFieldId, f);
+  return { fields: [...fields.values()], suppressionRecords: await uploads.suppressionRecordCount(db, jobId) };
 }
 
 /** PostgreSQL text (and jsonb) cannot hold NUL: dropped, as the importer drops it from provider data. */

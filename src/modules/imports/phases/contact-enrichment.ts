@@ -4,7 +4,7 @@ import type { FieldMapping } from '../../../model/import-options.js';
 import type { ImportContext } from '../import-context.js';
 import { insertSuppressions, type SuppressionEntry } from '../../suppressions/suppression.repository.js';
 import { emailProblem } from '../../../sources/shared/email.js';
-import { normalizeColumn, type UploadedContact } from '../../uploads/upload-formats.js';
+import { isUploadedField, normalizeColumn, type UploadedContact } from '../../uploads/upload-formats.js';
 
 /** A property value as our field type; `undefined` when it cannot be one (reported). */
 export function coerceFieldValue(value: PropertyValue, type: FieldMapping['fieldType']): unknown {
@@ -41,16 +41,19 @@ export class ContactEnrichment {
   private readonly topics: Set<string>;
 
   constructor(private readonly ctx: ImportContext) {
+    const accountFields = ctx.options.customFields.filter((m) => !isUploadedField(m));
     this.byKey = new Map(ctx.options.customFields.map((m) => [m.sourceKey, m]));
-    this.byColumn = new Map(ctx.options.customFields.map((m) => [normalizeColumn(m.sourceKey), m]));
+    this.byColumn = new Map(accountFields.map((m) => [normalizeColumn(m.sourceKey), m]));
     this.topics = new Set(ctx.options.suppressionGroups);
-    this.wantProperties = this.byKey.size > 0;
+    // Fields an upload declares come only from the upload: nothing to read from the account for them.
+    this.wantProperties = accountFields.length > 0;
     // Sources that list topic opt-outs per topic (SendGrid's groups) are read in the groups phase.
     this.wantTopics = this.topics.size > 0 && ctx.connector.perContactGroups;
   }
 
+  /** Whether pages of contacts need `read` (something asked per contact, or an uploaded export to merge). */
   get wanted(): boolean {
-    return this.wantProperties || this.wantTopics;
+    return this.wantProperties || this.wantTopics || this.ctx.uploads.hasContacts;
   }
 
   /**
@@ -61,19 +64,19 @@ export class ContactEnrichment {
   async read(contacts: SourceContact[]): Promise<Map<string, SourceContactDetails>> {
     const out = new Map<string, SourceContactDetails>();
     const uploads = this.ctx.uploads;
-    if (!this.wanted && !uploads.hasContacts) return out;
+    if (!this.wanted) return out;
     const uploaded = uploads.hasContacts ? await uploads.contacts(this.ctx.pool, contacts.map((c) => c.email)) : new Map<string, UploadedContact>();
     for (const c of contacts) {
       // Not importable (reported when written): nothing to read for it.
       if (emailProblem(c.email)) continue;
       const upload = uploaded.get(c.email);
-      const inline = this.wantProperties && (c.properties !== undefined || upload !== undefined);
-      if (this.wantProperties && uploads.hasContacts && !upload && c.properties === undefined && this.ctx.firstReport(`upload:${c.email}`)) {
+      const readOne = this.wantProperties && c.properties === undefined && !upload;
+      if (readOne && uploads.hasContacts && this.ctx.firstReport(`upload:${c.email}`)) {
         this.ctx.tally.error('custom_field_value', `not in the uploaded contacts export: its properties were read from ${this.ctx.job.source} one by one`, c.email);
       }
-      const want = { properties: this.wantProperties && !inline, groups: this.wantTopics };
-      const fetched = want.properties || want.groups ? await this.ctx.connector.contactDetails(c, want) : {};
-      const details: SourceContactDetails = inline ? { ...fetched, properties: { ...upload?.properties, ...c.properties } } : fetched;
+      const want = { properties: readOne, groups: this.wantTopics };
+      const details: SourceContactDetails = want.properties || want.groups ? await this.ctx.connector.contactDetails(c, want) : {};
+      if (!readOne && (upload || c.properties)) details.properties = { ...upload?.properties, ...c.properties };
       if (upload) details.uploaded = upload;
       out.set(c.sourceId, details);
     }
@@ -88,7 +91,8 @@ export class ContactEnrichment {
       if (!mapping) continue; // not selected by the user
       const value = coerceFieldValue(raw, mapping.fieldType);
       if (value === undefined) {
-        this.ctx.tally.error('custom_field_value', `value of ${key} is not a ${mapping.fieldType}`, contact.email);
+        const name = isUploadedField(mapping) ? `the uploaded ${mapping.fieldName}` : key;
+        this.ctx.tally.error('custom_field_value', `value of ${name} is not a ${mapping.fieldType}`, contact.email);
         continue;
       }
       if (value !== null) values[mapping.fieldName] = value;
