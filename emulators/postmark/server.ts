@@ -12,12 +12,23 @@ import { EmulatorStats } from '../resend/stats.js';
 import { FixedWindowRateLimiter } from '../resend/rate-limit.js';
 import { FaultInjector } from '../resend/faults.js';
 import type { PostmarkAccount, PostmarkServerRecord } from './model.js';
+import type { SpecShapesOptions } from '../shared/spec-shapes.js';
+import { postmarkSpecShapes, type PostmarkSpecRecords } from './spec-shapes.js';
+
+export type { PostmarkSpecRecords, PostmarkSpecKind } from './spec-shapes.js';
 
 export interface PostmarkEmulatorOptions {
   account: PostmarkAccount;
   /** Requests a second before a 429; default 100. */
   requestsPerSecond?: number;
   clock?: () => number;
+  /**
+   * Spec-shapes mode (default off): every record's fields beyond identity and relationships are
+   * sampled from Postmark's Swagger response schemas (and, for streams and suppressions, which
+   * the specs lack, from the live docs' shapes): emulators/postmark/spec-shapes.ts. The seed
+   * makes the responses reproducible byte for byte.
+   */
+  specShapes?: SpecShapesOptions;
 }
 
 export interface PostmarkEmulator {
@@ -25,6 +36,8 @@ export interface PostmarkEmulator {
   account: PostmarkAccount;
   stats: EmulatorStats;
   faults: FaultInjector;
+  /** In spec-shapes mode, the records as served per kind (the truth to compare an import with); else undefined. */
+  specRecords: PostmarkSpecRecords | undefined;
   setRequestsPerSecond(n: number): void;
   close(): Promise<void>;
 }
@@ -106,6 +119,20 @@ export async function startPostmarkEmulator(options: PostmarkEmulatorOptions): P
   const faults = new FaultInjector();
   // The rate-limit headers it computes are not sent: the provider sends none.
   const limiter = new FixedWindowRateLimiter(options.requestsPerSecond ?? 100, clock);
+  const shapes = options.specShapes ? postmarkSpecShapes(account, options.specShapes) : undefined;
+  /** The route template of a path (as spec-shapes.ts names them), with the dump's stream. */
+  const routeOf = (path: string): { route: string; stream?: string } => {
+    const dump = /^\/message-streams\/([^/]+)\/suppressions\/dump$/.exec(path);
+    if (dump) return { route: '/message-streams/{id}/suppressions/dump', stream: decodeURIComponent(dump[1]!) };
+    if (/^\/domains\/[^/]+$/.test(path)) return { route: '/domains/{id}' };
+    if (/^\/templates\/[^/]+$/.test(path)) return { route: '/templates/{id}' };
+    return { route: path };
+  };
+  const shaped = (path: string, body: unknown, server?: PostmarkServerRecord) => {
+    if (!shapes) return body;
+    const { route, stream } = routeOf(path);
+    return shapes.serve(route, body, { server, stream });
+  };
 
   function answer(req: http.IncomingMessage, url: URL): { status: number; body: unknown } {
     try {
@@ -116,13 +143,13 @@ export async function startPostmarkEmulator(options: PostmarkEmulatorOptions): P
         if (accountToken !== account.accountToken) throw unauthorized();
         const body = accountRoute(account, url.pathname, url.searchParams);
         if (body === undefined) throw unauthorized(); // a server endpoint asked with the account token
-        return { status: 200, body };
+        return { status: 200, body: shaped(url.pathname, body) };
       }
       const server = typeof serverToken === 'string' ? account.servers.find((s) => s.ApiTokens.includes(serverToken)) : undefined;
       if (!server) throw unauthorized();
       const body = serverRoute(server, url.pathname, url.searchParams);
       if (body === undefined) throw unauthorized();
-      return { status: 200, body };
+      return { status: 200, body: shaped(url.pathname, body, server) };
     } catch (e) {
       const err = e instanceof PostmarkError ? e : new PostmarkError(500, 0, 'Internal server error');
       return { status: err.status, body: { ErrorCode: err.code, Message: err.message } };
@@ -165,6 +192,7 @@ export async function startPostmarkEmulator(options: PostmarkEmulatorOptions): P
     account,
     stats,
     faults,
+    specRecords: shapes?.records,
     setRequestsPerSecond: (n) => limiter.setLimit(n),
     close: () => new Promise<void>((resolve, reject) => {
       for (const t of timers) clearTimeout(t);
