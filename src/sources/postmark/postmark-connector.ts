@@ -17,7 +17,8 @@ import {
 import type { ScanResult } from '../../model/scan-result.js';
 import { normalizeEmail } from '../shared/email.js';
 import { storableDate } from '../shared/dates.js';
-import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
+import { describeShape, ProblemLog } from '../shared/record-problems.js';
+import type { RecordKind } from '../../model/record-kinds.js';
 import { readDetail } from '../shared/record-detail.js';
 import { PostmarkHttp } from './postmark-http.js';
 import { scanPostmark } from './postmark-scan.js';
@@ -91,8 +92,9 @@ export class PostmarkConnector implements SourceConnector {
     }
     const asServer = asAccount.withToken({ kind: 'server', value: token });
     try {
-      const server = wireServer.parse(await asServer.get('/server'));
-      this.serversRead = [{ id: server.ID, name: server.Name, http: asServer }];
+      const parsed = wireServer.safeParse(await asServer.get('/server'));
+      if (!parsed.success) throw new SourceError('unexpected_response', `Postmark GET /server returned an unexpected shape: ${describeShape(parsed.error)}`);
+      this.serversRead = [{ id: parsed.data.ID, name: serverName(parsed.data), http: asServer }];
       return (this.tokenKind = 'server');
     } catch (err) {
       if (!(err instanceof SourceError && err.kind === 'invalid_credential')) throw err;
@@ -113,13 +115,13 @@ export class PostmarkConnector implements SourceConnector {
     if ((await this.kind()) === 'server' || this.serversRead) return this.serversRead!;
     const out: PostmarkServer[] = [];
     for await (const raw of this.offsetPages(this.accountHttp!, '/servers', wireServerList, 'Servers')) {
-      for (const s of parseItems(raw, wireServer, 'domain', this.problems, 'GET /servers')) {
+      for (const s of this.parseRecords(raw, wireServer, 'domain', 'GET /servers', (id) => `server ${id}`)) {
         const token = s.ApiTokens?.[0];
         if (!token) {
-          this.problems.report('suppression', `server ${s.ID}`, `server ${s.Name} lists no API token: its streams and templates cannot be read`);
+          this.problems.report('suppression', `server ${s.ID}`, `server ${serverName(s)} lists no API token: its streams and templates cannot be read`);
           continue;
         }
-        out.push({ id: s.ID, name: s.Name, http: this.accountHttp!.withToken({ kind: 'server', value: token }) });
+        out.push({ id: s.ID, name: serverName(s), http: this.accountHttp!.withToken({ kind: 'server', value: token }) });
       }
     }
     return (this.serversRead = out);
@@ -131,9 +133,9 @@ export class PostmarkConnector implements SourceConnector {
     const out: PostmarkStream[] = [];
     for (const server of await this.servers()) {
       const list = wireStreamList.parse(await server.http.get('/message-streams', { MessageStreamType: 'All' }));
-      for (const s of parseItems(list.MessageStreams ?? [], wireStream, 'suppression_group', this.problems, 'GET /message-streams')) {
+      for (const s of this.parseRecords(list.MessageStreams ?? [], wireStream, 'suppression_group', 'GET /message-streams', (id) => `${server.id}/${id}`)) {
         if (s.ArchivedAt || s.MessageStreamType === 'Inbound') continue;
-        out.push({ server, id: s.ID, name: s.Name ?? s.ID, type: s.MessageStreamType ?? 'Transactional' });
+        out.push({ server, id: s.ID, name: s.Name?.trim() || s.ID, type: s.MessageStreamType ?? 'Transactional' });
       }
     }
     return (this.streamsRead = out);
@@ -145,16 +147,26 @@ export class PostmarkConnector implements SourceConnector {
     const http = this.accountHttp!;
     const seen = new Set<string>();
     for await (const raw of this.offsetPages(http, '/domains', wireDomainList, 'Domains')) {
-      for (const d of parseItems(raw, wireDomain, 'domain', this.problems, 'GET /domains')) {
-        const detail = wireDomainDetail.safeParse(await http.get(`/domains/${d.ID}`));
-        if (!detail.success) this.problems.report('domain', d.Name, `unreadable record (${describeShape(detail.error)})`);
-        seen.add(d.Name.toLowerCase());
-        yield { sourceId: String(d.ID), name: d.Name.toLowerCase(), status: domainStatus(d), region: null, createdAt: null, records: detail.success ? dnsRecords(detail.data) : [] };
+      for (const d of this.parseRecords(raw, wireDomain, 'domain', 'GET /domains')) {
+        const sourceId = String(d.ID);
+        const detail = await readDetail(this.problems, 'Postmark', { kind: 'domain', sourceId }, () => http.get(`/domains/${d.ID}`), wireDomainDetail);
+        if (detail === 'gone') continue;
+        const name = domainName(d.Name) ?? domainName(detail?.Name);
+        if (!name) {
+          this.problems.report('domain', sourceId, 'the domain has no name (Name absent or empty in the list and in its detail)');
+          continue;
+        }
+        seen.add(name);
+        yield { sourceId, name, status: domainStatus(d.DKIMVerified ?? detail?.DKIMVerified, d.ReturnPathDomainVerified ?? detail?.ReturnPathDomainVerified), region: null, createdAt: null, records: detail ? dnsRecords(detail) : [] };
       }
     }
     for await (const raw of this.offsetPages(http, '/senders', wireSenderList, 'SenderSignatures')) {
-      for (const s of parseItems(raw, wireSender, 'domain', this.problems, 'GET /senders')) {
-        const name = s.Domain.toLowerCase();
+      for (const s of this.parseRecords(raw, wireSender, 'domain', 'GET /senders', (id) => `signature:${id}`)) {
+        const name = domainName(s.Domain) ?? domainName(s.EmailAddress?.slice(s.EmailAddress.lastIndexOf('@') + 1));
+        if (!name) {
+          this.problems.report('domain', `signature:${s.ID}`, 'the sender signature names no domain (Domain absent or empty, and no domain in EmailAddress)');
+          continue;
+        }
         if (seen.has(name)) continue;
         seen.add(name);
         yield { sourceId: `signature:${s.ID}`, name, status: s.Confirmed ? 'sender signature confirmed' : 'sender signature unconfirmed', region: null, createdAt: null, records: [] };
@@ -203,7 +215,7 @@ export class PostmarkConnector implements SourceConnector {
   async dump(stream: PostmarkStream): Promise<z.infer<typeof wireSuppression>[]> {
     const path = `/message-streams/${encodeURIComponent(stream.id)}/suppressions/dump`;
     const body = wireSuppressionDump.parse(await stream.server.http.get(path));
-    return parseItems(body.Suppressions ?? [], wireSuppression, 'suppression', this.problems, `GET ${path}`);
+    return this.parseRecords(body.Suppressions ?? [], wireSuppression, 'suppression', `GET ${path}`);
   }
 
   /** Every server's templates and layouts as `<server id>/<template id>`; a name two servers share carries its server. */
@@ -212,7 +224,7 @@ export class PostmarkConnector implements SourceConnector {
     const found: { server: PostmarkServer; templateId: number; name: string }[] = [];
     for (const server of await this.servers()) {
       for await (const raw of this.offsetPages(server.http, '/templates', wireTemplateList, 'Templates', { TemplateType: 'All' })) {
-        for (const t of parseItems(raw, wireTemplateSummary, 'template', this.problems, 'GET /templates')) found.push({ server, templateId: t.TemplateId, name: t.Name?.trim() || t.Alias || String(t.TemplateId) });
+        for (const t of this.parseRecords(raw, wireTemplateSummary, 'template', 'GET /templates', (id) => `${server.id}/${id}`)) found.push({ server, templateId: t.TemplateId, name: t.Name?.trim() || t.Alias || String(t.TemplateId) });
       }
     }
     const uses = new Map<string, number>();
@@ -243,6 +255,22 @@ export class PostmarkConnector implements SourceConnector {
     };
   }
 
+  /**
+   * Each item of a list parsed on its own: the good ones returned, each bad one a row problem
+   * under its Postmark id (`ID`, `TemplateId`, `EmailAddress`; as `sourceOf` makes it the
+   * record's source id) or its position, with the reason.
+   */
+  private parseRecords<T extends z.ZodType>(items: unknown[], schema: T, kind: RecordKind, where: string, sourceOf: (id: string) => string = (id) => id): z.infer<T>[] {
+    const out: z.infer<T>[] = [];
+    items.forEach((raw, index) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) return void out.push(parsed.data);
+      const id = postmarkId(raw);
+      this.problems.report(kind, id !== null ? sourceOf(id) : `item ${index} of ${where}`, `unreadable record (${describeShape(parsed.error)})`);
+    });
+    return out;
+  }
+
   /** A `count`/`offset` list (500 a page) to its `TotalCount`, or to a short page. */
   private async *offsetPages<S extends z.ZodType<Record<string, unknown>>>(http: PostmarkHttp, path: string, schema: S, field: string, query: Record<string, string> = {}): AsyncGenerator<unknown[]> {
     for (let offset = 0; ; offset += PAGE) {
@@ -257,8 +285,25 @@ export class PostmarkConnector implements SourceConnector {
   }
 }
 
-function domainStatus(d: z.infer<typeof wireDomain>): string {
-  const parts = [d.DKIMVerified ? 'DKIM verified' : 'DKIM not verified', d.ReturnPathDomainVerified ? 'Return-Path verified' : 'Return-Path not verified'];
+/** A record's Postmark id, for reporting one that failed its schema. */
+function postmarkId(raw: unknown): string | null {
+  if (!raw || typeof raw !== 'object') return null;
+  for (const key of ['ID', 'TemplateId', 'TemplateID', 'EmailAddress']) {
+    const v = (raw as Record<string, unknown>)[key];
+    if ((typeof v === 'string' && v.trim()) || (typeof v === 'number' && Number.isFinite(v))) return String(v);
+  }
+  return null;
+}
+
+/** A server's name, or (the spec makes it optional) its id. */
+const serverName = (s: z.infer<typeof wireServer>) => s.Name?.trim() || `Server ${s.ID}`;
+
+/** A domain name as stored: trimmed, lower case; null when there is none. */
+const domainName = (name: string | null | undefined) => name?.trim().toLowerCase() || null;
+
+/** From the list item's flags, or (absent there) the detail's. */
+function domainStatus(dkim: boolean | undefined, returnPath: boolean | undefined): string {
+  const parts = [dkim ? 'DKIM verified' : 'DKIM not verified', returnPath ? 'Return-Path verified' : 'Return-Path not verified'];
   return parts.join(', ');
 }
 
