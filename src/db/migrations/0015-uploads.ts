@@ -48,7 +48,6 @@ export class Migration0015Uploads extends Migration {
         line integer not null,
         email text not null,
         data jsonb not null,
-        matched boolean not null default false,
         primary key (upload_id, seq)
       );
       create index upload_rows_email_idx on upload_rows (upload_id, email);

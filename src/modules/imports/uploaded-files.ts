@@ -29,13 +29,13 @@ export class UploadedFiles {
     return this.contactUploads.length > 0;
   }
 
-  /** The uploaded records of these addresses (marked as found in the account). */
+  /** The uploaded records of these addresses. */
   contacts(db: Queryable, emails: string[]): Promise<Map<string, UploadedContact>> {
     return uploads.matchContacts(db, this.contactUploads.map((u) => u.id), emails);
   }
 
-  /** Uploaded contacts no page of the account brought. */
-  unmatched(db: Queryable) {
-    return uploads.unmatchedContacts(db, this.contactUploads.map((u) => u.id));
+  /** Uploaded contacts the organization lacks once the account's contacts are in (asked after a pass over everyone). */
+  unmatched(db: Queryable, organizationId: string) {
+    return uploads.unmatchedContacts(db, organizationId, this.contactUploads.map((u) => u.id));
   }
 }

@@ -161,30 +161,42 @@ export async function suppressionRecordCount(db: Queryable, jobId: string): Prom
   return rows[0]?.n ?? 0;
 }
 
-/** The first record of each address among the contacts uploads `uploadIds`, marked as met in the account. */
+/**
+ * The record of each address among the contacts uploads `uploadIds` (the first upload's, when
+ * two have it). A read, not a mark: which records the account lacks is asked once, at the end.
+ */
 export async function matchContacts(db: Queryable, uploadIds: string[], emails: string[]): Promise<Map<string, UploadedContact>> {
   const out = new Map<string, UploadedContact>();
   if (!emails.length || !uploadIds.length) return out;
   const { rows } = await db.query<{ email: string; data: unknown }>(
-    `update upload_rows set matched = true where upload_id = any($1::text[]) and email = any($2::text[]) returning email, data, line, upload_id`,
+    `select email, data from upload_rows where upload_id = any($1::text[]) and email = any($2::text[]) order by array_position($1::text[], upload_id)`,
     [uploadIds, emails],
   );
-  for (const r of rows as unknown as { email: string; data: unknown }[]) if (!out.has(r.email)) out.set(r.email, uploadedContactSchema.parse(r.data));
+  for (const r of rows) if (!out.has(r.email)) out.set(r.email, uploadedContactSchema.parse(r.data));
   return out;
 }
 
-/** Contacts of the uploads no page of the account matched, by line. */
-export async function* unmatchedContacts(db: Queryable, uploadIds: string[], batch = 1000): AsyncGenerator<{ line: number; email: string; filename: string | null }[]> {
+/**
+ * Contacts of the uploads that the organization does not have after the account's contacts were
+ * imported: the account lacked them (or their address could not be imported). By line.
+ */
+export async function* unmatchedContacts(db: Queryable, organizationId: string, uploadIds: string[], batch = 1000): AsyncGenerator<{ line: number; email: string; filename: string | null }[]> {
   for (let after = { upload: '', seq: -1 }; ; ) {
-    const { rows } = await db.query<{ upload_id: string; seq: number; line: number; email: string; filename: string | null }>(
-      `select r.upload_id, r.seq, r.line, r.email, u.filename from upload_rows r join migration_uploads u on u.id = r.upload_id
-        where r.upload_id = any($1::text[]) and not r.matched and (r.upload_id, r.seq) > ($2, $3)
-        order by r.upload_id, r.seq limit $4`,
+    // Keyset pages over every record; the ones the organization has are left out of each.
+    const { rows: scanned } = await db.query<{ upload_id: string; seq: number }>(
+      `select upload_id, seq from upload_rows where upload_id = any($1::text[]) and (upload_id, seq) > ($2, $3) order by upload_id, seq limit $4`,
       [uploadIds, after.upload, after.seq, batch],
     );
-    if (!rows.length) return;
-    yield rows;
-    const last = rows.at(-1)!;
+    if (!scanned.length) return;
+    const last = scanned.at(-1)!;
+    const { rows } = await db.query<{ line: number; email: string; filename: string | null }>(
+      `select r.line, r.email, u.filename from upload_rows r join migration_uploads u on u.id = r.upload_id
+        where r.upload_id = any($1::text[]) and (r.upload_id, r.seq) > ($2, $3) and (r.upload_id, r.seq) <= ($4, $5)
+          and not exists (select 1 from contacts c where c.organization_id = $6 and c.email = r.email collate "C")
+        order by r.upload_id, r.seq`,
+      [uploadIds, after.upload, after.seq, last.upload_id, last.seq, organizationId],
+    );
+    if (rows.length) yield rows;
     after = { upload: last.upload_id, seq: last.seq };
   }
 }

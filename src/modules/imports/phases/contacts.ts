@@ -4,6 +4,7 @@ import type { SourceContact, SourceContactDetails, SourcePage } from '../../../s
 import { contactRowProblem, writeContactBatch, type ContactRow } from '../../contacts/contact-bulk-writer.js';
 import { analyzeContactTables } from '../../contacts/contact-statistics.js';
 import { readAhead } from '../read-ahead.js';
+import { pageGroups } from '../page-groups.js';
 import { SeenEmails } from '../seen-emails.js';
 import type { ImportContext } from '../import-context.js';
 import type { KindCount } from '../../../model/import-state.js';
@@ -41,13 +42,13 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
     if (mark.done) continue;
     const audienceId = localIds.get(list.sourceId) ?? null;
     const enrich = !globalPass && list.kind !== 'audience' && enrichment.wanted;
-    for await (const page of readAhead(ctx.connector.listMembers(list, mark.after))) {
-      const details = enrich ? await enrichment.read(page.items) : new Map<string, SourceContactDetails>();
+    const read = async (page: SourcePage<SourceContact>) => ({ page, details: enrich ? await enrichment.read(page.items) : new Map<string, SourceContactDetails>() });
+    for await (const { page, details, fetched } of pageGroups(readAhead(ctx.connector.listMembers(list, mark.after)), read, GROUP_LIMITS)) {
       await ctx.commit(async (client) => {
         const written = await writeContacts(ctx, client, enrichment, page, details, audienceId, list.kind === 'audience');
         if (seen) for (const email of written) seen.add(email);
         for (const warning of page.warnings ?? []) ctx.tally.error('audience', warning, list.name);
-        counter.processed += page.items.length;
+        counter.processed += fetched;
         mark.after = page.nextCursor;
         mark.done = page.nextCursor === null;
       });
@@ -62,6 +63,12 @@ export async function importContacts(ctx: ImportContext): Promise<void> {
   }
   if ((ctx.tally.result.imported.contacts ?? 0) - insertedBefore >= ANALYZE_AFTER_ROWS) await analyzeContactTables(ctx.pool);
 }
+
+/**
+ * Pages of contacts written per transaction: about a thousand contacts, and never a page held
+ * more than a quarter second for the next (see pageGroups).
+ */
+const GROUP_LIMITS = { records: 1_000, ms: 250 };
 
 /** Rows a contacts phase must add before it refreshes the tables' planner statistics. */
 const ANALYZE_AFTER_ROWS = 50_000;
@@ -100,12 +107,14 @@ async function importUnlistedContacts(
 ): Promise<void> {
   const mark = (ctx.checkpoints.global ??= { after: null, done: false });
   if (mark.done) return;
-  for await (const read of readAhead(ctx.connector.globalContacts(mark.after))) {
-    const page = seen ? { ...read, items: read.items.filter((c) => !seen.has(c.email)) } : read;
-    const details = await enrichment.read(page.items);
+  const read = async (fetched: SourcePage<SourceContact>) => {
+    const page = seen ? { ...fetched, items: fetched.items.filter((c) => !seen.has(c.email)) } : fetched;
+    return { page, details: await enrichment.read(page.items) };
+  };
+  for await (const { page, details, fetched } of pageGroups(readAhead(ctx.connector.globalContacts(mark.after)), read, GROUP_LIMITS)) {
     await ctx.commit(async (client) => {
       await writeContacts(ctx, client, enrichment, page, details, null, false);
-      counter.processed += read.items.length;
+      counter.processed += fetched;
       mark.after = page.nextCursor;
       mark.done = page.nextCursor === null;
     });
@@ -123,7 +132,7 @@ async function reportUploadedContactsNotInAccount(ctx: ImportContext): Promise<v
   const marks = (ctx.checkpoints.uploads ??= {});
   if (!ctx.uploads.hasContacts || marks.unmatchedReported) return;
   const source = ctx.job.source;
-  for await (const rows of ctx.uploads.unmatched(ctx.pool)) {
+  for await (const rows of ctx.uploads.unmatched(ctx.pool, ctx.job.organizationId)) {
     for (const r of rows) ctx.tally.error('contact', `in the uploaded export${r.filename ? ` ${r.filename}` : ''} (line ${r.line}) but not in the ${source} account: not imported`, r.email);
     await ctx.commit(async () => {}); // the batch's problems
   }
