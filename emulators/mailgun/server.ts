@@ -11,8 +11,11 @@ import { FixedWindowRateLimiter } from '../resend/rate-limit.js';
 import { FaultInjector, type FaultRule } from '../resend/faults.js';
 import type { MailgunAccount, MailgunRegion } from './model.js';
 import { MailgunError, matchRoute } from './routes.js';
+import { mailgunSpecShapes, type MailgunSpecRecords } from './spec-shapes.js';
+import type { SpecShapesOptions } from '../shared/spec-shapes.js';
 
 export { FaultInjector, type FaultRule } from '../resend/faults.js';
+export type { MailgunSpecRecords, MailgunSpecKind } from './spec-shapes.js';
 
 export interface MailgunEmulatorOptions {
   account: MailgunAccount;
@@ -20,6 +23,12 @@ export interface MailgunEmulatorOptions {
   requestsPerSecond?: number;
   host?: string;
   clock?: () => number;
+  /**
+   * Spec-shapes mode (default off): every record's fields beyond identity (ids, names, addresses,
+   * member counts) and the paging envelope are sampled from Mailgun's OpenAPI response schemas
+   * (emulators/mailgun/spec-shapes.ts); the seed makes the responses reproducible.
+   */
+  specShapes?: SpecShapesOptions;
 }
 
 export interface MailgunEmulator {
@@ -28,6 +37,8 @@ export interface MailgunEmulator {
   /** https://api.eu.mailgun.net stand-in. */
   euUrl: string;
   account: MailgunAccount;
+  /** In spec-shapes mode, the records as served per kind (the truth to compare an import with); else undefined. */
+  specRecords: MailgunSpecRecords | undefined;
   stats: EmulatorStats;
   faults: FaultInjector;
   setRequestsPerSecond(n: number): void;
@@ -39,7 +50,9 @@ const json = (status: number, body: unknown): Reply => ({ status, body: Buffer.f
 const message = (status: number, text: string) => json(status, { message: text });
 
 export async function startMailgunEmulator(options: MailgunEmulatorOptions): Promise<MailgunEmulator> {
-  const { account } = options;
+  const shapes = options.specShapes ? mailgunSpecShapes(options.account, options.specShapes) : undefined;
+  // In spec mode the emulator serves from its own copy (members' `subscribed` as served).
+  const account = shapes?.account ?? options.account;
   const clock = options.clock ?? Date.now;
   const stats = new EmulatorStats();
   const faults = new FaultInjector();
@@ -63,7 +76,8 @@ export async function startMailgunEmulator(options: MailgunEmulatorOptions): Pro
     if (!match) return message(404, 'Not Found');
     if (req.method !== 'GET') return message(405, 'Method Not Allowed');
     try {
-      return json(200, match.route.handle({ account, params: match.params, query: url.searchParams, url: `${base}${url.pathname}` }));
+      const body = match.route.handle({ account, params: match.params, query: url.searchParams, url: `${base}${url.pathname}` });
+      return json(200, shapes ? shapes.serve(match.route.template, match.params, body) : body);
     } catch (e) {
       return e instanceof MailgunError ? message(e.status, e.message) : message(500, 'Internal Server Error');
     }
@@ -126,6 +140,7 @@ export async function startMailgunEmulator(options: MailgunEmulatorOptions): Pro
     url: usUrl,
     euUrl,
     account,
+    specRecords: shapes?.records,
     stats,
     faults,
     setRequestsPerSecond: (n) => limiter.setLimit(n),

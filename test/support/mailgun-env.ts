@@ -35,12 +35,15 @@ export interface MailgunSnapshot {
   global: { email: string; reason: string }[];
 }
 
-/** Database, Mailgun emulator (both regions), API and worker for one test file, pointed at each other. */
-export function useMailgunEnv(account: MailgunGenerateOptions, extraSettings: Record<string, string> = {}): MailgunEnv {
+/**
+ * Database, Mailgun emulator (both regions), API and worker for one test file, pointed at each
+ * other; with `specShapes`, the emulator serves the account in spec-shapes mode.
+ */
+export function useMailgunEnv(account: MailgunGenerateOptions, extraSettings: Record<string, string> = {}, specShapes?: { seed: number }): MailgunEnv {
   const env = {} as MailgunEnv;
   beforeAll(async () => {
     env.db = await createTestDatabase();
-    env.mailgun = await startMailgunEmulator({ account: generateMailgunAccount(account) });
+    env.mailgun = await startMailgunEmulator({ account: generateMailgunAccount(account), specShapes });
     env.credential = env.mailgun.account.apiKeys.find((k) => k.kind === 'private')!.token;
     env.sendingKey = env.mailgun.account.apiKeys.find((k) => k.kind === 'sending')!.token;
     env.settings = { MAILGUN_BASE_URL: env.mailgun.url, MAILGUN_EU_BASE_URL: env.mailgun.euUrl, ...extraSettings };
@@ -63,7 +66,9 @@ export function useMailgunEnv(account: MailgunGenerateOptions, extraSettings: Re
     const approved = await client.post(`/v1/migrate/${id}/approve`, { options });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 120_000);
-    expect(done.body.status, done.body.error_message).toBe('completed');
+    // A failed job says why, with the worker's first error lines.
+    const errors = () => env.worker.output().split('\n').filter((l) => /error|Error/.test(l)).slice(0, 8).join('\n');
+    expect(done.body.status, done.body.status === 'completed' ? '' : `${done.body.error_message}\n${errors()}`).toBe('completed');
     return { id, scan: scanned.body.scan_result, result: done.body.import_result };
   };
   env.snapshot = async (orgId) => {
