@@ -23,7 +23,8 @@ let worker: ManagedProcess;
 const settings = () => ({ POSTMARK_BASE_URL: pm.url });
 beforeAll(async () => {
   db = await createTestDatabase();
-  pm = await startPostmarkEmulator({ account: generatePostmarkAccount({ seed: Number(process.env.PM_SEED ?? 23), servers: 4, templates: 8, suppressions: 10 }), specShapes: { seed: Number(process.env.PM_SHAPE_SEED ?? 9) } });
+  // These seeds serve, among others, a 5,000-character domain name (which failed the whole import). PM_SEED / PM_SHAPE_SEED try other accounts and samples.
+  pm = await startPostmarkEmulator({ account: generatePostmarkAccount({ seed: Number(process.env.PM_SEED ?? 13), servers: 4, templates: 8, suppressions: 10 }), specShapes: { seed: Number(process.env.PM_SHAPE_SEED ?? 4) } });
   api = await startTestApi(db, settings());
   worker = await startTestWorker(db, settings());
 });
@@ -72,6 +73,10 @@ describe('a Postmark account shaped by the official specs', () => {
     const domains = await linked('domain');
     const domainProblems = await problems('domain');
     expect(served.domains.map((d) => String(d.ID)).filter((d) => !domains.has(d) && !domainProblems.has(d))).toEqual([]);
+    // A sender signature's domain (its Domain, or, the spec making that optional, its address's) is a domain here, or the signature is a row problem.
+    const domainNames = new Set((await db.query<{ name: string }>('select name from domains where organization_id = $1', [org.id])).map((r) => r.name));
+    const signatureDomain = (s: Record<string, unknown>) => (typeof s.Domain === 'string' && s.Domain.trim() ? s.Domain : String(s.EmailAddress).split('@').pop()!).trim().toLowerCase();
+    expect(served.senders.filter((s) => !domainNames.has(signatureDomain(s)) && !domainProblems.has(`signature:${s.ID}`)).map((s) => s.ID)).toEqual([]);
 
     // Transactional streams' suppressions are the suppression list; each broadcast stream is a group of who is suppressed on it.
     const streamType = new Map(served.streams.map((s) => [`${s.ServerID}|${s.ID}`, s.MessageStreamType]));

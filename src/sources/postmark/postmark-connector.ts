@@ -152,8 +152,9 @@ export class PostmarkConnector implements SourceConnector {
         const detail = await readDetail(this.problems, 'Postmark', { kind: 'domain', sourceId }, () => http.get(`/domains/${d.ID}`), wireDomainDetail);
         if (detail === 'gone') continue;
         const name = domainName(d.Name) ?? domainName(detail?.Name);
-        if (!name) {
-          this.problems.report('domain', sourceId, 'the domain has no name (Name absent or empty in the list and in its detail)');
+        const problem = name ? domainNameProblem(name) : 'the domain has no name (Name absent or empty in the list and in its detail)';
+        if (problem || !name) {
+          this.problems.report('domain', sourceId, problem!);
           continue;
         }
         seen.add(name);
@@ -163,8 +164,9 @@ export class PostmarkConnector implements SourceConnector {
     for await (const raw of this.offsetPages(http, '/senders', wireSenderList, 'SenderSignatures')) {
       for (const s of this.parseRecords(raw, wireSender, 'domain', 'GET /senders', (id) => `signature:${id}`)) {
         const name = domainName(s.Domain) ?? domainName(s.EmailAddress?.slice(s.EmailAddress.lastIndexOf('@') + 1));
-        if (!name) {
-          this.problems.report('domain', `signature:${s.ID}`, 'the sender signature names no domain (Domain absent or empty, and no domain in EmailAddress)');
+        const problem = name ? domainNameProblem(name) : 'the sender signature names no domain (Domain absent or empty, and no domain in EmailAddress)';
+        if (problem || !name) {
+          this.problems.report('domain', `signature:${s.ID}`, problem!);
           continue;
         }
         if (seen.has(name)) continue;
@@ -223,7 +225,7 @@ export class PostmarkConnector implements SourceConnector {
     if (this.templatesRead) return this.templatesRead;
     const found: { server: PostmarkServer; templateId: number; name: string }[] = [];
     for (const server of await this.servers()) {
-      for await (const raw of this.offsetPages(server.http, '/templates', wireTemplateList, 'Templates', { TemplateType: 'All' })) {
+      for await (const raw of this.offsetPages(server.http, '/templates', wireTemplateList, ['Templates', 'Templates API'], { TemplateType: 'All' })) {
         for (const t of this.parseRecords(raw, wireTemplateSummary, 'template', 'GET /templates', (id) => `${server.id}/${id}`)) found.push({ server, templateId: t.TemplateId, name: t.Name?.trim() || t.Alias || String(t.TemplateId) });
       }
     }
@@ -271,13 +273,14 @@ export class PostmarkConnector implements SourceConnector {
     return out;
   }
 
-  /** A `count`/`offset` list (500 a page) to its `TotalCount`, or to a short page. */
-  private async *offsetPages<S extends z.ZodType<Record<string, unknown>>>(http: PostmarkHttp, path: string, schema: S, field: string, query: Record<string, string> = {}): AsyncGenerator<unknown[]> {
+  /** A `count`/`offset` list (500 a page) to its `TotalCount`, or to a short page; its array under `field` (the first of them present). */
+  private async *offsetPages<S extends z.ZodType<Record<string, unknown>>>(http: PostmarkHttp, path: string, schema: S, field: string | string[], query: Record<string, string> = {}): AsyncGenerator<unknown[]> {
+    const fields = typeof field === 'string' ? [field] : field;
     for (let offset = 0; ; offset += PAGE) {
       const parsed = schema.safeParse(await http.get(path, { ...query, count: PAGE, offset }));
       if (!parsed.success) throw new SourceError('unexpected_response', `Postmark GET ${path} returned an unexpected shape: ${describeShape(parsed.error)}`);
       const page = parsed.data as Record<string, unknown>;
-      const rows = (page[field] as unknown[] | null | undefined) ?? [];
+      const rows = fields.map((f) => page[f] as unknown[] | null | undefined).find((r) => Array.isArray(r)) ?? [];
       yield rows;
       const total = typeof page.TotalCount === 'number' ? page.TotalCount : null;
       if (rows.length < PAGE || (total !== null && offset + rows.length >= total)) return;
@@ -300,6 +303,13 @@ const serverName = (s: z.infer<typeof wireServer>) => s.Name?.trim() || `Server 
 
 /** A domain name as stored: trimmed, lower case; null when there is none. */
 const domainName = (name: string | null | undefined) => name?.trim().toLowerCase() || null;
+
+/** Why a (trimmed) name the spec types as any string cannot be a domain here, or null when it can. */
+function domainNameProblem(name: string): string | null {
+  if (name.length > 253) return `the domain name is ${name.length} characters long (a domain name has at most 253)`;
+  if (/[\s\p{Cc}]/u.test(name)) return 'the domain name contains spaces or control characters';
+  return null;
+}
 
 /** From the list item's flags, or (absent there) the detail's. */
 function domainStatus(dkim: boolean | undefined, returnPath: boolean | undefined): string {

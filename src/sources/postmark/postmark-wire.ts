@@ -27,7 +27,8 @@ export const wireStream = z.object({ ID: z.string().min(1), Name: wireText, Desc
 export const wireSuppressionDump = z.object({ Suppressions: items });
 export const wireSuppression = z.object({ EmailAddress: z.string().min(1), SuppressionReason: wireText, Origin: wireText, CreatedAt: wireText });
 
-export const wireTemplateList = z.object({ TotalCount: count, Templates: items });
+/** The live API names the array `Templates`; the Swagger spec's TemplateListingResponse names it "Templates API" (a server written from the spec sends that). */
+export const wireTemplateList = z.object({ TotalCount: count, Templates: items, 'Templates API': items });
 export const wireTemplateSummary = z.object({ TemplateId: z.number().int(), Name: wireText, Alias: wireText, TemplateType: wireText });
 /**
  * A template's detail. Its id is not read from it (the list gave it, and the detail is asked by
