@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import {
   SourceError,
@@ -14,7 +15,7 @@ import {
   type SourceTemplate,
 } from '../source-types.js';
 import type { ScanResult } from '../../model/scan-result.js';
-import { parseItems, ProblemLog } from '../shared/record-problems.js';
+import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
 import { readDetail } from '../shared/record-detail.js';
 import { MailgunHttp } from './mailgun-http.js';
 import { pivotPages, type PivotPageRead } from './mailgun-pagination.js';
@@ -56,8 +57,20 @@ const SUPPRESSION_KINDS = [
 /** Where a read of the suppressions stands: a domain, a kind, and the page link within it. */
 interface SuppressionCursor { domain: number; kind: number; next: string | null }
 
-const TAG_GROUP = 'tag:';
 export const ALL_TAGS = '*';
+/** The row problem's id for member vars whose name is empty. */
+export const UNNAMED_VAR = '(var without a name)';
+
+/**
+ * A tag's suppression group id: `tag:<tag>`, or for a tag too long to be an id (the spec bounds
+ * no tag: a 5,000-character one overflowed the source links' index and failed the whole job;
+ * an approval names ids of at most 200 characters) `tag-sha256:<hash of the tag>`, as stable
+ * across runs. The group's name is the tag, whatever its length.
+ */
+export function tagGroupId(tag: string): string {
+  const id = `tag:${tag}`;
+  return id.length <= 200 ? id : `tag-sha256:${createHash('sha256').update(tag).digest('hex')}`;
+}
 
 /**
  * Reads one Mailgun account. Its region is found from the key (keys do not cross regions): US
@@ -131,8 +144,15 @@ export class MailgunConnector implements SourceConnector {
       const path = `/v4/domains/${encodeURIComponent(name)}`;
       const detail = await readDetail(this.problems, 'Mailgun', { kind: 'domain', sourceId: name }, () => http.get(path), wireDomainDetail);
       if (!detail || detail === 'gone') continue;
-      const raw = [...(detail.sending_dns_records ?? []), ...(detail.receiving_dns_records ?? [])];
-      const records = parseItems(raw, wireDnsRecord, 'domain', this.problems, path).map(mapDnsRecord);
+      // The spec lets an entry be null: nothing to set up, nothing to report. A record that is
+      // there but unreadable costs that record, reported against its domain.
+      const raw = [...(detail.sending_dns_records ?? []), ...(detail.receiving_dns_records ?? [])].filter((r) => r !== null && r !== undefined);
+      const records = raw.flatMap((r, i) => {
+        const parsed = wireDnsRecord.safeParse(r);
+        if (parsed.success) return [mapDnsRecord(parsed.data)];
+        this.problems.report('domain', name, `DNS record ${i + 1} unreadable, left out (${describeShape(parsed.error)})`);
+        return [];
+      });
       yield mapDomain(detail.domain, region, records);
     }
   }
@@ -176,7 +196,8 @@ export class MailgunConnector implements SourceConnector {
 
   /** Vars as custom fields, typed by their values (Mailgun keeps no schema); none has a fallback. */
   async customFields(): Promise<SourceCustomField[]> {
-    const { fieldTypes } = await this.inspectMembers();
+    const { fieldTypes, unnamedVars } = await this.inspectMembers();
+    if (unnamedVars) this.problems.report('custom_field', UNNAMED_VAR, 'a member var with an empty name is not a custom field: its values are left out');
     return [...fieldTypes].map(([key, type]) => ({ sourceId: key, key, type, fallback: null }));
   }
 
@@ -196,7 +217,7 @@ export class MailgunConnector implements SourceConnector {
 
   async suppressionGroups(): Promise<SourceSuppressionGroup[]> {
     return [...(await this.unsubscribeTags()).keys()].map((tag) => ({
-      sourceId: `${TAG_GROUP}${tag}`,
+      sourceId: tagGroupId(tag),
       name: tag,
       description: `Who unsubscribed from the Mailgun tag “${tag}”`,
       defaultSubscription: 'opt_in',
@@ -204,7 +225,9 @@ export class MailgunConnector implements SourceConnector {
   }
 
   async *groupOptOuts(group: SourceSuppressionGroup): AsyncGenerator<string[]> {
-    const emails = (await this.unsubscribeTags()).get(group.sourceId.slice(TAG_GROUP.length)) ?? [];
+    const tags = await this.unsubscribeTags();
+    const tag = [...tags.keys()].find((t) => tagGroupId(t) === group.sourceId);
+    const emails = tag === undefined ? [] : tags.get(tag)!;
     for (let i = 0; i < emails.length; i += 1000) yield emails.slice(i, i + 1000);
   }
 

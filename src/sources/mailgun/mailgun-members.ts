@@ -7,6 +7,8 @@ import type { MailgunConnector } from './mailgun-connector.js';
 export interface MemberInspection {
   /** Var key → the type its values say: number, boolean or date when all of them are, else string. */
   fieldTypes: Map<string, 'string' | 'number' | 'boolean' | 'date'>;
+  /** Whether some member has a var whose name is empty (vars are any JSON object): not a custom field. */
+  unnamedVars: boolean;
   /** Distinct importable addresses on any list. */
   contacts: number;
   /** Of them, those unsubscribed from at least one list. */
@@ -35,6 +37,7 @@ export async function inspectMembers(connector: MailgunConnector, lists: SourceL
   const invalid = new Set<number>();
   const unsubscribedByList = new Map<string, number>();
   let pages = 0;
+  let unnamed = false;
   for (const list of lists) {
     let listUnsubscribed = 0;
     for await (const page of connector.listMembers(list)) {
@@ -51,6 +54,10 @@ export async function inspectMembers(connector: MailgunConnector, lists: SourceL
           unsubscribed.add(key);
         }
         for (const [name, value] of Object.entries(m.properties ?? {})) {
+          if (!name.trim()) {
+            unnamed = true;
+            continue;
+          }
           if (value === null) continue;
           const now = new Set(fits(value));
           const before = candidates.get(name);
@@ -62,5 +69,5 @@ export async function inspectMembers(connector: MailgunConnector, lists: SourceL
     unsubscribedByList.set(list.sourceId, listUnsubscribed);
   }
   const fieldTypes = new Map([...candidates].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, c]) => [key, [...c][0] ?? ('string' as const)]));
-  return { fieldTypes, contacts: seen.size, unsubscribed: unsubscribed.size, invalid: invalid.size, unsubscribedByList, pages };
+  return { fieldTypes, unnamedVars: unnamed, contacts: seen.size, unsubscribed: unsubscribed.size, invalid: invalid.size, unsubscribedByList, pages };
 }

@@ -3,7 +3,7 @@ import { selectable, type ScanError, type ScanKind, type ScanResult } from '../.
 import { scanProblems } from '../shared/record-problems.js';
 import { z } from 'zod';
 import { pivotPages } from './mailgun-pagination.js';
-import { ALL_TAGS, type MailgunConnector } from './mailgun-connector.js';
+import { ALL_TAGS, tagGroupId, type MailgunConnector } from './mailgun-connector.js';
 
 /**
  * What a Mailgun import would bring: domains, lists with their members (read once, for the
@@ -75,7 +75,7 @@ export async function scanMailgun(connector: MailgunConnector, counted: ScanCoun
     contacts: { total: members.contacts, unsubscribed: members.unsubscribed, invalid: members.invalid, withoutList: 0 },
     customFields: fields.map((f) => ({ id: f.sourceId, key: f.key, type: f.type, ...selectable, reasons: ['a member var: its type is what every value of it says'] })),
     suppressionGroups: [...tags].map(([tag, emails]) => ({
-      id: `tag:${tag}`,
+      id: tagGroupId(tag),
       name: tag,
       defaultSubscription: 'opt_in' as const,
       ...selectable,
