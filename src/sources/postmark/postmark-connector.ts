@@ -132,7 +132,7 @@ export class PostmarkConnector implements SourceConnector {
     if (this.streamsRead) return this.streamsRead;
     const out: PostmarkStream[] = [];
     for (const server of await this.servers()) {
-      const list = wireStreamList.parse(await server.http.get('/message-streams', { MessageStreamType: 'All' }));
+      const list = envelope(wireStreamList, await server.http.get('/message-streams', { MessageStreamType: 'All' }), 'GET /message-streams');
       for (const s of this.parseRecords(list.MessageStreams ?? [], wireStream, 'suppression_group', 'GET /message-streams', (id) => `${server.id}/${id}`)) {
         if (s.ArchivedAt || s.MessageStreamType === 'Inbound') continue;
         out.push({ server, id: s.ID, name: s.Name?.trim() || s.ID, type: s.MessageStreamType ?? 'Transactional' });
@@ -216,7 +216,7 @@ export class PostmarkConnector implements SourceConnector {
 
   async dump(stream: PostmarkStream): Promise<z.infer<typeof wireSuppression>[]> {
     const path = `/message-streams/${encodeURIComponent(stream.id)}/suppressions/dump`;
-    const body = wireSuppressionDump.parse(await stream.server.http.get(path));
+    const body = envelope(wireSuppressionDump, await stream.server.http.get(path), `GET ${path}`);
     return this.parseRecords(body.Suppressions ?? [], wireSuppression, 'suppression', `GET ${path}`);
   }
 
@@ -286,6 +286,13 @@ export class PostmarkConnector implements SourceConnector {
       if (rows.length < PAGE || (total !== null && offset + rows.length >= total)) return;
     }
   }
+}
+
+/** A response's envelope (not one record): one that does not fit is the provider's unexpected answer, said as such. */
+function envelope<T extends z.ZodType>(schema: T, body: unknown, where: string): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new SourceError('unexpected_response', `Postmark ${where} returned an unexpected shape: ${describeShape(parsed.error)}`);
+  return parsed.data;
 }
 
 /** A record's Postmark id, for reporting one that failed its schema. */
