@@ -68,6 +68,17 @@ describe('a Postmark account shaped by the official specs', () => {
     const servedTemplates = served.templates.map((t) => `${t.AssociatedServerId}/${t.TemplateId}`);
     expect(servedTemplates.filter((t) => !templates.has(t) && !templateProblems.has(t))).toEqual([]);
     expect((await count('templates')) + templateProblems.size).toBe(served.templates.length);
+    // What was imported is what was served (NUL dropped: PostgreSQL text cannot hold it), whatever its shape.
+    const text = (v: unknown) => (typeof v === 'string' ? v.replace(/\u0000/g, '') : v === undefined || v === null ? null : String(v));
+    const rows = await db.query<{ source_id: string; html: string; subject: string | null; text_body: string | null; status: string }>(
+      `select l.source_id, t.html, t.subject, t.text_body, t.status from templates t join source_links l on l.local_id = t.id and l.kind = 'template' where t.organization_id = $1`, [org.id]);
+    const byId = new Map(served.templates.map((t) => [`${t.AssociatedServerId}/${t.TemplateId}`, t]));
+    for (const r of rows) {
+      const t = byId.get(r.source_id)!;
+      expect({ html: r.html, subject: r.subject, text: r.text_body, status: r.status }, r.source_id).toEqual({
+        html: text(t.HtmlBody) ?? '', subject: text(t.Subject) || null, text: text(t.TextBody), status: t.Active === false ? 'draft' : 'published',
+      });
+    }
 
     // Every served domain (by id) is imported, or a row problem.
     const domains = await linked('domain');
