@@ -39,7 +39,7 @@ function suppressionRoute<K extends 'bounces' | 'unsubscribes' | 'complaints'>(k
   };
 }
 
-const ROUTES: Route[] = [
+export const ROUTES: Route[] = [
   {
     template: '/v4/domains',
     pattern: /^\/v4\/domains$/,
