@@ -51,4 +51,31 @@ describe('reading Mailgun', () => {
       server.close();
     }
   });
+
+  it('reports a domain or template whose detail the spec lets be null, and reads on', async () => {
+    let base = '';
+    const bodies: Record<string, unknown> = {
+      '/v4/domains': { total_count: 2, items: [{ name: 'gone.example' }, { name: 'ok.example', state: 'active' }] },
+      '/v4/domains/gone.example': { domain: null, sending_dns_records: [null] },
+      '/v4/domains/ok.example': { domain: { name: 'ok.example', state: 'active' }, sending_dns_records: [null, { record_type: 'TXT', value: 'v=spf1 ~all', is_active: true, cached: [], valid: 'valid' }] },
+      '/v3/ok.example/templates/welcome': { template: null },
+    };
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', base);
+      const body = bodies[decodeURIComponent(url.pathname)];
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? { message: 'not found' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const connector = connectorFor(base, base, 'key-any');
+      const domains = [];
+      for await (const d of connector.domains()) domains.push(d);
+      expect(domains.map((d) => [d.name, d.records.length])).toEqual([['ok.example', 1]]);
+      expect(await connector.template('ok.example/welcome')).toBeNull();
+      expect(connector.problems.drain().map((p) => [p.kind, p.sourceId])).toEqual([['domain', 'gone.example'], ['template', 'ok.example/welcome']]);
+    } finally {
+      server.close();
+    }
+  });
 });
