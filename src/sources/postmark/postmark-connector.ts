@@ -22,6 +22,7 @@ import type { RecordKind } from '../../model/record-kinds.js';
 import { readDetail } from '../shared/record-detail.js';
 import { PostmarkHttp } from './postmark-http.js';
 import { scanPostmark } from './postmark-scan.js';
+import { domainNameProblem } from '../shared/domain-name.js';
 import {
   wireDomain,
   wireDomainDetail,
@@ -310,13 +311,6 @@ const serverName = (s: z.infer<typeof wireServer>) => s.Name?.trim() || `Server 
 
 /** A domain name as stored: trimmed, lower case; null when there is none. */
 const domainName = (name: string | null | undefined) => name?.trim().toLowerCase() || null;
-
-/** Why a (trimmed) name the spec types as any string cannot be a domain here, or null when it can. */
-function domainNameProblem(name: string): string | null {
-  if (name.length > 253) return `the domain name is ${name.length} characters long (a domain name has at most 253)`;
-  if (/[\s\p{Cc}]/u.test(name)) return 'the domain name contains spaces or control characters';
-  return null;
-}
 
 /** From the list item's flags, or (absent there) the detail's. */
 function domainStatus(dkim: boolean | undefined, returnPath: boolean | undefined): string {

@@ -4,6 +4,7 @@ import type { FieldMapping } from '../../../model/import-options.js';
 import type { ImportContext } from '../import-context.js';
 import { insertSuppressions, type SuppressionEntry } from '../../suppressions/suppression.repository.js';
 import { emailProblem } from '../../../sources/shared/email.js';
+import { customFieldNameProblem } from '../../custom-fields/custom-field-name.js';
 import { isUploadedField, normalizeColumn, type UploadedContact } from '../../uploads/upload-formats.js';
 
 /** A property value as our field type; `undefined` when it cannot be one (reported). */
@@ -41,8 +42,10 @@ export class ContactEnrichment {
   private readonly topics: Set<string>;
 
   constructor(private readonly ctx: ImportContext) {
-    const accountFields = ctx.options.customFields.filter((m) => !isUploadedField(m));
-    this.byKey = new Map(ctx.options.customFields.map((m) => [m.sourceKey, m]));
+    // A field the custom-fields phase could not create (reported there) gets no values.
+    const fields = ctx.options.customFields.filter((m) => !customFieldNameProblem(m.fieldName));
+    const accountFields = fields.filter((m) => !isUploadedField(m));
+    this.byKey = new Map(fields.map((m) => [m.sourceKey, m]));
     this.byColumn = new Map(accountFields.map((m) => [normalizeColumn(m.sourceKey), m]));
     this.topics = new Set(ctx.options.suppressionGroups);
     // Fields an upload declares come only from the upload: nothing to read from the account for them.

@@ -1,5 +1,6 @@
 import { createOrFindCustomField } from '../../custom-fields/custom-field.repository.js';
 import type { ImportContext } from '../import-context.js';
+import { customFieldNameProblem } from '../../custom-fields/custom-field-name.js';
 
 /** Contact properties → custom field definitions; an existing field of that name is linked. */
 export async function importCustomFields(ctx: ImportContext): Promise<void> {
@@ -12,6 +13,12 @@ export async function importCustomFields(ctx: ImportContext): Promise<void> {
     await ctx.commit(async (client) => {
       // Committed by an earlier run of this job (the phase has no checkpoint of its own).
       if (await ctx.broughtByThisJob(client, 'custom_field', m.sourceFieldId)) return;
+      const problem = customFieldNameProblem(m.fieldName);
+      if (problem) {
+        if (ctx.firstReport(`custom_field:${m.sourceFieldId}`)) ctx.tally.error('custom_field', problem, m.fieldName.replaceAll('\0', '').slice(0, 200));
+        counter.processed++;
+        return;
+      }
       const field = await createOrFindCustomField(client, {
         organizationId: ctx.job.organizationId,
         name: m.fieldName,

@@ -1,6 +1,7 @@
 import { createOrFindDomain } from '../../domains/domain.repository.js';
 import { createAudience } from '../../audiences/audience.repository.js';
 import type { ImportContext } from '../import-context.js';
+import { domainNameProblem } from '../../../sources/shared/domain-name.js';
 
 /**
  * Domains by name: an existing one here is linked and reported, never duplicated. The phase has
@@ -17,6 +18,12 @@ export async function importDomains(ctx: ImportContext): Promise<void> {
     if (!wanted.has(domain.name)) continue;
     await ctx.commit(async (client) => {
       if (await ctx.broughtByThisJob(client, 'domain', domain.sourceId)) return;
+      const problem = domainNameProblem(domain.name);
+      if (problem) {
+        if (ctx.firstReport(`domain:${domain.sourceId}`)) ctx.tally.error('domain', problem, domain.name.slice(0, 253));
+        counter.processed++;
+        return;
+      }
       const { id, created } = await createOrFindDomain(client, {
         organizationId,
         name: domain.name,
