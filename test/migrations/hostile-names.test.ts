@@ -5,7 +5,7 @@ import { createOrgWithKey } from '../support/factories.js';
 import { restClient } from '../support/rest-client.js';
 import { eventually } from '../support/test-worker.js';
 
-const env = useMigrationEnv({ account: { seed: 7, contacts: 5, lists: 1, domains: 3, templates: 0, topics: 0, suppressions: 0, properties: 2 } });
+const env = useMigrationEnv({ account: { seed: 7, contacts: 5, lists: 1, domains: 3, templates: 2, topics: 0, suppressions: 0, properties: 2 } });
 
 describe('names of any length, as the specs type them', () => {
   it('a domain or property name no domain or field can have is a row problem; the rest arrives, once', { timeout: 120_000 }, async () => {
@@ -40,5 +40,26 @@ describe('names of any length, as the specs type them', () => {
     expect(rerun.body.status, rerun.body.error_message).toBe('completed');
     expect(rerun.body.import_result.imported.domains ?? 0).toBe(0);
     expect(await env.db.query('select count(*)::int as n from domains where organization_id = $1', [org.id])).toEqual([{ n: 1 }]);
+  });
+
+  it('a template whose detail cannot be read is one row problem, with the reason it could not be read', { timeout: 120_000 }, async () => {
+    const { key } = await createOrgWithKey(env.db);
+    const client = restClient(env.api.url, key);
+    const started = await client.post('/v1/migrate', { source: 'resend', credential: env.credential });
+    const id = started.body.id as string;
+    await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status === 'ready_for_review', 60_000);
+    // After the scan, its detail answers with an id that is an object: a record that cannot be read.
+    const template = env.resend.account.templates[0]!;
+    const sourceId = template.id;
+    template.id = { not: "an id" } as unknown as string;
+    try {
+      expect((await client.post(`/v1/migrate/${id}/approve`, {})).status).toBe(200);
+      const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 60_000);
+      expect(done.body.status, done.body.error_message).toBe('completed');
+    } finally {
+      template.id = sourceId;
+    }
+    const problems = await env.db.query<{ source_id: string; reason: string }>(`select source_id, reason from import_problems where job_id = $1 and kind = 'template'`, [id]);
+    expect(problems).toEqual([{ source_id: sourceId, reason: expect.stringMatching(/^unreadable record \(id: /) }]);
   });
 });

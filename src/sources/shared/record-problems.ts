@@ -23,6 +23,12 @@ export class ProblemLog {
     this.pending.push({ kind, sourceId: cleanText(sourceId, 320), reason: cleanText(reason) });
   }
 
+  /** Whether a problem of this record waits to be reported (so a caller need not give another reason). */
+  has(kind: RecordKind, sourceId: string): boolean {
+    const id = cleanText(sourceId, 320);
+    return this.pending.some((p) => p.kind === kind && p.sourceId === id);
+  }
+
   drain(): RecordProblem[] {
     const out = this.pending;
     this.pending = [];

@@ -64,8 +64,10 @@ export async function importTemplates(ctx: ImportContext): Promise<void> {
   for (const sourceId of todo) {
     const t = await ctx.connector.template(sourceId);
     if (!t) {
+      // An unreadable one was reported by the connector, with its reason: once is enough.
+      const unreadable = ctx.connector.problems.has('template', sourceId);
       await ctx.commit(async () => {
-        ctx.tally.error('template', 'no template with this id at the source', sourceId);
+        if (!unreadable) ctx.tally.error('template', 'no template with this id at the source', sourceId);
         ctx.checkpoints.templates = [...(ctx.checkpoints.templates ?? []), sourceId];
       });
       continue;
