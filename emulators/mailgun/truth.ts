@@ -16,7 +16,7 @@ export interface MailgunTruth {
   fieldTypes: Record<string, 'string' | 'number' | 'boolean' | 'date'>;
   /** Template name here (the domain added when two domains use one name) → subject and html of the active version. */
   templates: Record<string, { subject: string | null; html: string }>;
-  /** Addresses suppressed account-wide: bounces, complaints and unsubscribes tagged `*`, on any domain. */
+  /** Addresses suppressed account-wide: bounces, complaints and unsubscribes tagged `*` (or no tag), on any domain. */
   globalSuppressed: string[];
   /** Unsubscribe tag other than `*` → who unsubscribed from it, on any domain. */
   tagGroups: Record<string, string[]>;
@@ -69,7 +69,8 @@ export function mailgunTruth(account: MailgunAccount): MailgunTruth {
     }
     global.push(...data.bounces.map((b) => b.address), ...data.complaints.map((c) => c.address));
     for (const u of data.unsubscribes) {
-      if (u.tags.includes('*')) global.push(u.address);
+      // No tag in particular is every tag: `*` is Mailgun's default.
+      if (u.tags.length === 0 || u.tags.includes('*')) global.push(u.address);
       for (const tag of u.tags.filter((t) => t !== '*')) (tagGroups[tag] ??= []).push(u.address);
     }
   }

@@ -58,6 +58,15 @@ const SUPPRESSION_KINDS = [
 interface SuppressionCursor { domain: number; kind: number; next: string | null }
 
 export const ALL_TAGS = '*';
+
+/**
+ * The tags an unsubscribe is from. None (an empty list; the spec requires the field but not an
+ * entry, and a wire value that is not a list of strings reads as none) means all of them: `*`
+ * is Mailgun's default tag. Such an unsubscribe was dropped, neither imported nor reported.
+ */
+export function unsubscribedTags(u: { tags?: string[] | null }): string[] {
+  return u.tags?.length ? u.tags : [ALL_TAGS];
+}
 /** The row problem's id for member vars whose name is empty. */
 export const UNNAMED_VAR = '(var without a name)';
 
@@ -208,7 +217,7 @@ export class MailgunConnector implements SourceConnector {
     for (const domain of await this.domainNames()) {
       for await (const page of this.suppressionPages(domain, 'unsubscribes', wireUnsubscribe, null)) {
         for (const u of page.items) {
-          for (const tag of u.tags ?? []) if (tag !== ALL_TAGS) (tags.get(tag) ?? tags.set(tag, new Set()).get(tag)!).add(u.address);
+          for (const tag of unsubscribedTags(u)) if (tag !== ALL_TAGS) (tags.get(tag) ?? tags.set(tag, new Set()).get(tag)!).add(u.address);
         }
       }
     }
@@ -268,7 +277,7 @@ export class MailgunConnector implements SourceConnector {
       const kind = SUPPRESSION_KINDS[at.kind]!;
       for await (const page of this.suppressionPages(domains[at.domain]!, kind.path, kind.schema, at.next)) {
         const items = (page.items as Parameters<typeof mapSuppression>[0][])
-          .filter((s) => !('tags' in s) || (s.tags ?? []).includes(ALL_TAGS))
+          .filter((s) => kind.path !== 'unsubscribes' || unsubscribedTags(s as z.infer<typeof wireUnsubscribe>).includes(ALL_TAGS))
           .map((s) => mapSuppression(s, kind.reason));
         at = { ...at, next: page.next };
         yield { items, nextCursor: JSON.stringify(at) };
