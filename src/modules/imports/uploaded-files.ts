@@ -36,6 +36,6 @@ export class UploadedFiles {
 
   /** Uploaded contacts the organization lacks once the account's contacts are in (asked after a pass over everyone). */
   unmatched(db: Queryable, organizationId: string) {
-    return uploads.unmatchedContacts(db, organizationId, this.contactUploads.map((u) => u.id));
+    return uploads.unmatchedContacts(db, organizationId, this.contactUploads);
   }
 }

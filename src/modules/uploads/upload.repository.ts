@@ -178,34 +178,41 @@ export async function matchContacts(db: Queryable, uploadIds: string[], emails: 
 
 /**
  * Contacts of the uploads that the organization does not have after the account's contacts were
- * imported: the account lacked them (or their address could not be imported). By line.
+ * imported: the account lacked them (or their address could not be imported). By line. Read in
+ * ranges of `seq` (dense from 0 in each upload), so each batch reads its own records only,
+ * whatever plan the statistics of a freshly loaded table lead to.
  */
-export async function* unmatchedContacts(db: Queryable, organizationId: string, uploadIds: string[], batch = 1000): AsyncGenerator<{ line: number; email: string; filename: string | null }[]> {
-  for (let after = { upload: '', seq: -1 }; ; ) {
-    // Keyset pages over every record; the ones the organization has are left out of each.
-    const { rows: scanned } = await db.query<{ upload_id: string; seq: number }>(
-      `select upload_id, seq from upload_rows where upload_id = any($1::text[]) and (upload_id, seq) > ($2, $3) order by upload_id, seq limit $4`,
-      [uploadIds, after.upload, after.seq, batch],
-    );
-    if (!scanned.length) return;
-    const last = scanned.at(-1)!;
-    const { rows } = await db.query<{ line: number; email: string; filename: string | null }>(
-      `select r.line, r.email, u.filename from upload_rows r join migration_uploads u on u.id = r.upload_id
-        where r.upload_id = any($1::text[]) and (r.upload_id, r.seq) > ($2, $3) and (r.upload_id, r.seq) <= ($4, $5)
-          and not exists (select 1 from contacts c where c.organization_id = $6 and c.email = r.email collate "C")
-        order by r.upload_id, r.seq`,
-      [uploadIds, after.upload, after.seq, last.upload_id, last.seq, organizationId],
-    );
-    if (rows.length) yield rows;
-    after = { upload: last.upload_id, seq: last.seq };
+export async function* unmatchedContacts(
+  db: Queryable,
+  organizationId: string,
+  files: { id: string; filename: string | null }[],
+  batch = 1000,
+): AsyncGenerator<{ line: number; email: string; filename: string | null }[]> {
+  for (const file of files) {
+    const last = await lastSeq(db, file.id);
+    for (let after = -1; after < last; after += batch) {
+      const { rows } = await db.query<{ line: number; email: string }>(
+        `select r.line, r.email from upload_rows r
+          where r.upload_id = $1 and r.seq > $2 and r.seq <= $3
+            and not exists (select 1 from contacts c where c.organization_id = $4 and c.email = r.email collate "C")
+          order by r.seq`,
+        [file.id, after, after + batch, organizationId],
+      );
+      if (rows.length) yield rows.map((r) => ({ ...r, filename: file.filename }));
+    }
   }
 }
 
-/** Suppression records of one upload after record `afterSeq`, in order. */
+async function lastSeq(db: Queryable, uploadId: string): Promise<number> {
+  const { rows } = await db.query<{ seq: number | null }>('select max(seq) as seq from upload_rows where upload_id = $1', [uploadId]);
+  return rows[0]?.seq ?? -1;
+}
+
+/** The next `limit` suppression records of one upload after record `afterSeq` (fewer at its end), in order; by a `seq` range (see unmatchedContacts). */
 export async function suppressionRows(db: Queryable, uploadId: string, afterSeq: number, limit: number): Promise<{ seq: number; line: number; email: string; suppression: UploadedSuppression }[]> {
   const { rows } = await db.query<{ seq: number; line: number; email: string; data: unknown }>(
-    'select seq, line, email, data from upload_rows where upload_id = $1 and seq > $2 order by seq limit $3',
-    [uploadId, afterSeq, limit],
+    'select seq, line, email, data from upload_rows where upload_id = $1 and seq > $2 and seq <= $3 order by seq',
+    [uploadId, afterSeq, afterSeq + limit],
   );
   return rows.map((r) => ({ seq: r.seq, line: r.line, email: r.email, suppression: uploadedSuppressionSchema.parse(r.data) }));
 }
