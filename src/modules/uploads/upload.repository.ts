@@ -114,6 +114,15 @@ export async function markReady(
   return parseUpload(rows[0]);
 }
 
+/**
+ * Tells the planner how many records there now are. Without it a freshly loaded upload is taken
+ * for a small table, and looking up a thousand addresses in it reads every record by upload id
+ * (57 ms for 300,000 records, against 1.8 ms by the email index once analyzed).
+ */
+export async function refreshStatistics(db: Queryable): Promise<void> {
+  await db.query('analyze upload_rows');
+}
+
 /** Deletes uploads and their records (upload_rows has no foreign key: see migration 0015); returns how many uploads. */
 async function deleteWhere(db: Queryable, where: string, params: unknown[]): Promise<number> {
   const { rows } = await db.query<{ n: number }>(

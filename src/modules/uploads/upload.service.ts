@@ -124,6 +124,7 @@ export class UploadService {
       const outcome = await readRecords(client, job, upload, bytes);
       const ready = await uploads.markReady(client, upload.id, outcome);
       await client.query('commit');
+      await uploads.refreshStatistics(client);
       return { upload: ready, complete: true };
     } catch (err) {
       // The connection may be inside a COPY: it is closed rather than reused.
