@@ -31,7 +31,7 @@ export function hash(...parts: Array<string | number>): number {
 
 type Mode = 'all' | 'mixed' | 'none';
 const MODES: Mode[] = ['all', 'mixed', 'all', 'none'];
-const DATE_NAME = /(_at|^created|^updated|^date)$/;
+const DATE_NAME = /(_at|[a-z]At|^created|^updated|^date|^Date)$/; // snake_case and Postmark's CreatedAt
 const ARRAY_LENGTHS = [1, 2, 0, 3];
 const codePoints = (s: string) => [...s].length;
 
