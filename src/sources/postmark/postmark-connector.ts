@@ -17,7 +17,7 @@ import {
 import type { ScanResult } from '../../model/scan-result.js';
 import { normalizeEmail } from '../shared/email.js';
 import { storableDate } from '../shared/dates.js';
-import { describeShape, ProblemLog } from '../shared/record-problems.js';
+import { describeShape, parseItems, ProblemLog } from '../shared/record-problems.js';
 import type { RecordKind } from '../../model/record-kinds.js';
 import { readDetail } from '../shared/record-detail.js';
 import { PostmarkHttp } from './postmark-http.js';
@@ -264,23 +264,17 @@ export class PostmarkConnector implements SourceConnector {
    * record's source id) or its position, with the reason.
    */
   private parseRecords<T extends z.ZodType>(items: unknown[], schema: T, kind: RecordKind, where: string, sourceOf: (id: string) => string = (id) => id): z.infer<T>[] {
-    const out: z.infer<T>[] = [];
-    items.forEach((raw, index) => {
-      const parsed = schema.safeParse(raw);
-      if (parsed.success) return void out.push(parsed.data);
+    return parseItems(items, schema, kind, this.problems, where, (raw) => {
       const id = postmarkId(raw);
-      this.problems.report(kind, id !== null ? sourceOf(id) : `item ${index} of ${where}`, `unreadable record (${describeShape(parsed.error)})`);
+      return id === null ? null : sourceOf(id);
     });
-    return out;
   }
 
   /** A `count`/`offset` list (500 a page) to its `TotalCount`, or to a short page; its array under `field` (the first of them present). */
   private async *offsetPages<S extends z.ZodType<Record<string, unknown>>>(http: PostmarkHttp, path: string, schema: S, field: string | string[], query: Record<string, string> = {}): AsyncGenerator<unknown[]> {
     const fields = typeof field === 'string' ? [field] : field;
     for (let offset = 0; ; offset += PAGE) {
-      const parsed = schema.safeParse(await http.get(path, { ...query, count: PAGE, offset }));
-      if (!parsed.success) throw new SourceError('unexpected_response', `Postmark GET ${path} returned an unexpected shape: ${describeShape(parsed.error)}`);
-      const page = parsed.data as Record<string, unknown>;
+      const page = envelope(schema, await http.get(path, { ...query, count: PAGE, offset }), `GET ${path}`) as Record<string, unknown>;
       const rows = fields.map((f) => page[f] as unknown[] | null | undefined).find((r) => Array.isArray(r)) ?? [];
       yield rows;
       const total = typeof page.TotalCount === 'number' ? page.TotalCount : null;

@@ -57,7 +57,8 @@ export function rawId(raw: unknown): string | null {
 
 /**
  * Parses each item of a list on its own: the good ones are returned, each bad one is reported
- * under `kind` with its id (or its position) and the reason.
+ * under `kind` with its id (as `idOf` finds it; a provider may name it otherwise) or its
+ * position, and the reason.
  */
 export function parseItems<T extends z.ZodType>(
   items: unknown[],
@@ -65,12 +66,13 @@ export function parseItems<T extends z.ZodType>(
   kind: RecordKind,
   problems: ProblemLog,
   where: string,
+  idOf: (raw: unknown) => string | null = rawId,
 ): z.infer<T>[] {
   const out: z.infer<T>[] = [];
   items.forEach((raw, index) => {
     const parsed = schema.safeParse(raw);
     if (parsed.success) out.push(parsed.data);
-    else problems.report(kind, rawId(raw) ?? `item ${index} of ${where}`, `unreadable record (${describeShape(parsed.error)})`);
+    else problems.report(kind, idOf(raw) ?? `item ${index} of ${where}`, `unreadable record (${describeShape(parsed.error)})`);
   });
   return out;
 }
