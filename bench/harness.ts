@@ -162,7 +162,7 @@ export async function migrate(
   service: RunningService,
   source: string,
   credential: string,
-  hooks: { beforeImport?: () => Promise<void> | void; options?: Record<string, unknown> } = {},
+  hooks: { beforeImport?: (jobId: string) => Promise<void> | void; options?: Record<string, unknown> } = {},
 ) {
   const client = restClient(service.url, service.key);
   const started = await client.post('/v1/migrate', { source, credential });
@@ -170,7 +170,7 @@ export async function migrate(
   const id = started.body.id as string;
   const scanned = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'pending' && r.body.status !== 'scanning', 30 * 60_000);
   if (scanned.body.status !== 'ready_for_review') throw new Error(`scan ended ${scanned.body.status}: ${scanned.body.error_message}`);
-  await hooks.beforeImport?.();
+  await hooks.beforeImport?.(id);
   const importStarted = performance.now();
   await client.post(`/v1/migrate/${id}/approve`, { options: hooks.options ?? {} });
   const workerExit = new Promise<never>((_, reject) =>
