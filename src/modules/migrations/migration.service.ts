@@ -19,6 +19,7 @@ import { resolveImportOptions, type ApproveOptions } from './migration-options.j
 import type { ImportOptions } from '../../model/import-options.js';
 import { plannedCounts, startingProgress } from '../imports/progress-meter.js';
 import { uploadedWork } from '../uploads/upload.service.js';
+import { suppressionRecordCount } from '../uploads/upload.repository.js';
 
 export const CANCELLED_MESSAGE = 'cancelled';
 
@@ -232,7 +233,7 @@ export class MigrationService {
   private async withUploadsOfNow(job: MigrationJob): Promise<Pick<JobChanges, 'importOptions' | 'progress'>> {
     const options = job.importOptions!;
     if (!options.suppressions) return {};
-    const { suppressionRecords } = await uploadedWork(this.services.pool, job.id);
+    const suppressionRecords = await suppressionRecordCount(this.services.pool, job.id);
     const importOptions: ImportOptions = { ...options, uploadedSuppressions: suppressionRecords || undefined };
     const kept = job.progress.counts.suppressions;
     const total = plannedCounts(importOptions, job.scanResult).suppressions?.total ?? null;

@@ -47,8 +47,9 @@ export type GenericMapping = z.infer<typeof genericMappingSchema>;
  * Values of a field an upload declares are kept under this key, which no account property has
  * (its `sourceFieldId` is the same), so they never mix with the account's own properties.
  */
-const uploadedFieldKey = (field: string) => `upload:${field.toLowerCase()}`;
-export const isUploadedField = (m: FieldMapping) => m.sourceFieldId.startsWith('upload:');
+const UPLOADED_FIELD = 'upload:';
+const uploadedFieldKey = (field: string) => `${UPLOADED_FIELD}${field.toLowerCase()}`;
+export const isUploadedField = (m: FieldMapping) => m.sourceFieldId.startsWith(UPLOADED_FIELD);
 
 /** The custom fields an upload's mapping declares, as the import maps them. */
 export function uploadedFields(request: UploadRequest): FieldMapping[] {
