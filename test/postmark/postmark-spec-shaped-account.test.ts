@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestApi, type TestApi } from '../support/test-api.js';
-import { eventually, startTestWorker } from '../support/test-worker.js';
-import type { ManagedProcess } from '../support/processes.js';
+import { describe, expect, it } from 'vitest';
 import { createOrgWithKey } from '../support/factories.js';
-import { restClient } from '../support/rest-client.js';
-import { generatePostmarkAccount } from '../../emulators/postmark/generator.js';
-import { startPostmarkEmulator, type PostmarkEmulator } from '../../emulators/postmark/server.js';
+import { usePostmarkEnv, type ResultEntry } from '../support/postmark-env.js';
 
 /**
  * A whole migration of a Postmark account whose servers, domains, sender signatures, streams,
@@ -16,51 +10,24 @@ import { startPostmarkEmulator, type PostmarkEmulator } from '../../emulators/po
  * completes, every served record is imported (linked to its source) or listed among the row
  * problems, and a re-run writes nothing new.
  */
-let db: TestDatabase;
-let pm: PostmarkEmulator;
-let api: TestApi;
-let worker: ManagedProcess;
-const settings = () => ({ POSTMARK_BASE_URL: pm.url });
-beforeAll(async () => {
-  db = await createTestDatabase();
-  // These seeds serve, among others, a 5,000-character domain name (which failed the whole import). PM_SEED / PM_SHAPE_SEED try other accounts and samples.
-  pm = await startPostmarkEmulator({ account: generatePostmarkAccount({ seed: Number(process.env.PM_SEED ?? 13), servers: 4, templates: 8, suppressions: 10 }), specShapes: { seed: Number(process.env.PM_SHAPE_SEED ?? 4) } });
-  api = await startTestApi(db, settings());
-  worker = await startTestWorker(db, settings());
-});
-afterAll(async () => {
-  await worker?.stop();
-  await api?.close();
-  await pm?.close();
-  await db?.drop();
+// These seeds serve, among others, a 5,000-character domain name (which failed the whole import). PM_SEED / PM_SHAPE_SEED try other accounts and samples.
+const env = usePostmarkEnv({
+  account: { seed: Number(process.env.PM_SEED ?? 13), servers: 4, templates: 8, suppressions: 10 },
+  specShapes: { seed: Number(process.env.PM_SHAPE_SEED ?? 4) },
 });
 
-type Entry = { kind: string; reason: string; count: number; examples: string[] };
-const sum = (entries: Entry[], kind: string) => entries.filter((e) => e.kind === kind).reduce((n, e) => n + e.count, 0);
-
-async function migrate(key: string, credential: string) {
-  const client = restClient(api.url, key);
-  const started = await client.post('/v1/migrate', { source: 'postmark', credential });
-  expect(started.status, JSON.stringify(started.body)).toBe(201);
-  const id = started.body.id as string;
-  const scanned = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'pending' && r.body.status !== 'scanning', 60_000);
-  expect(scanned.body.status, scanned.body.error_message).toBe('ready_for_review');
-  expect((await client.post(`/v1/migrate/${id}/approve`, {})).status).toBe(200);
-  const done = await eventually(() => client.get(`/v1/migrate/${id}`), (r) => r.body.status !== 'importing', 120_000);
-  expect(done.body.status, done.body.error_message).toBe('completed');
-  return { id, result: done.body.import_result as { imported: Record<string, number>; skipped: Entry[]; errors: Entry[] } };
-}
+const sum = (entries: ResultEntry[], kind: string) => entries.filter((e) => e.kind === kind).reduce((n, e) => n + e.count, 0);
 
 describe('a Postmark account shaped by the official specs', () => {
   it('imports to completed, every unreadable record listed in errors, none fatal; a re-run writes nothing', { timeout: 120_000 }, async () => {
-    const { org, key } = await createOrgWithKey(db);
-    const { id, result } = await migrate(key, pm.account.accountToken);
-    const served = pm.specRecords!;
+    const { org, key } = await createOrgWithKey(env.db);
+    const { id, result } = await env.migrate(key, env.postmark.account.accountToken);
+    const served = env.postmark.specRecords!;
     const linked = async (kind: string) =>
-      new Set((await db.query<{ source_id: string }>('select source_id from source_links where organization_id = $1 and kind = $2', [org.id, kind])).map((r) => r.source_id));
+      new Set((await env.db.query<{ source_id: string }>('select source_id from source_links where organization_id = $1 and kind = $2', [org.id, kind])).map((r) => r.source_id));
     const problems = async (kind: string) =>
-      new Map((await db.query<{ source_id: string; reason: string }>('select source_id, reason from import_problems where job_id = $1 and kind = $2', [id, kind])).map((r) => [r.source_id, r.reason]));
-    const count = async (table: string) => (await db.query<{ n: number }>(`select count(*)::int as n from ${table} where organization_id = $1`, [org.id]))[0]!.n;
+      new Map((await env.db.query<{ source_id: string; reason: string }>('select source_id, reason from import_problems where job_id = $1 and kind = $2', [id, kind])).map((r) => [r.source_id, r.reason]));
+    const count = async (table: string) => (await env.db.query<{ n: number }>(`select count(*)::int as n from ${table} where organization_id = $1`, [org.id]))[0]!.n;
 
     // Every served template is imported, or a row problem with its reason.
     const templates = await linked('template');
@@ -70,7 +37,7 @@ describe('a Postmark account shaped by the official specs', () => {
     expect((await count('templates')) + templateProblems.size).toBe(served.templates.length);
     // What was imported is what was served (NUL dropped: PostgreSQL text cannot hold it), whatever its shape.
     const text = (v: unknown) => (typeof v === 'string' ? v.replace(/\u0000/g, '') : v === undefined || v === null ? null : String(v));
-    const rows = await db.query<{ source_id: string; html: string; subject: string | null; text_body: string | null; status: string }>(
+    const rows = await env.db.query<{ source_id: string; html: string; subject: string | null; text_body: string | null; status: string }>(
       `select l.source_id, t.html, t.subject, t.text_body, t.status from templates t join source_links l on l.local_id = t.id and l.kind = 'template' where t.organization_id = $1`, [org.id]);
     const byId = new Map(served.templates.map((t) => [`${t.AssociatedServerId}/${t.TemplateId}`, t]));
     for (const r of rows) {
@@ -85,38 +52,38 @@ describe('a Postmark account shaped by the official specs', () => {
     const domainProblems = await problems('domain');
     expect(served.domains.map((d) => String(d.ID)).filter((d) => !domains.has(d) && !domainProblems.has(d))).toEqual([]);
     // A sender signature's domain (its Domain, or, the spec making that optional, its address's) is a domain here, or the signature is a row problem.
-    const domainNames = new Set((await db.query<{ name: string }>('select name from domains where organization_id = $1', [org.id])).map((r) => r.name));
+    const domainNames = new Set((await env.db.query<{ name: string }>('select name from domains where organization_id = $1', [org.id])).map((r) => r.name));
     const signatureDomain = (s: Record<string, unknown>) => (typeof s.Domain === 'string' && s.Domain.trim() ? s.Domain : String(s.EmailAddress).split('@').pop()!).trim().toLowerCase();
     expect(served.senders.filter((s) => !domainNames.has(signatureDomain(s)) && !domainProblems.has(`signature:${s.ID}`)).map((s) => s.ID)).toEqual([]);
 
     // Transactional streams' suppressions are the suppression list; each broadcast stream is a group of who is suppressed on it.
     const streamType = new Map(served.streams.map((s) => [`${s.ServerID}|${s.ID}`, s.MessageStreamType]));
     const transactional = served.suppressions.filter((s) => streamType.get(`${s._server}|${s._stream}`) === 'Transactional');
-    const global = new Set((await db.query<{ email: string }>('select email from suppressions where organization_id = $1 and group_id is null', [org.id])).map((r) => r.email));
+    const global = new Set((await env.db.query<{ email: string }>('select email from suppressions where organization_id = $1 and group_id is null', [org.id])).map((r) => r.email));
     const missing = new Set(transactional.map((s) => String(s.EmailAddress).toLowerCase()).filter((e) => !global.has(e)));
     expect(global.size).toBeGreaterThan(0);
     expect(missing.size).toBeLessThanOrEqual(sum(result.errors, 'suppression'));
     expect([...global].filter((e) => !transactional.some((s) => String(s.EmailAddress).toLowerCase() === e))).toEqual([]);
     const broadcasts = served.streams.filter((s) => s.MessageStreamType === 'Broadcasts' && !s.ArchivedAt);
     expect((await count('suppression_groups')) + sum(result.errors, 'suppression_group')).toBe(broadcasts.length);
-    const grouped = (await db.query<{ n: number }>('select count(*)::int as n from suppressions where organization_id = $1 and group_id is not null', [org.id]))[0]!.n;
+    const grouped = (await env.db.query<{ n: number }>('select count(*)::int as n from suppressions where organization_id = $1 and group_id is not null', [org.id]))[0]!.n;
     const inGroups = served.suppressions.filter((s) => streamType.get(`${s._server}|${s._stream}`) === 'Broadcasts').length;
     expect(grouped + sum(result.errors, 'group_suppression')).toBe(inGroups);
 
     // Re-running it changes nothing and fails nothing.
     const before = { templates: await count('templates'), domains: await count('domains'), suppressions: await count('suppressions'), groups: await count('suppression_groups') };
-    const again = await migrate(key, pm.account.accountToken);
+    const again = await env.migrate(key, env.postmark.account.accountToken);
     expect(Object.values(again.result.imported).filter((n) => n > 0)).toEqual([]);
     expect({ templates: await count('templates'), domains: await count('domains'), suppressions: await count('suppressions'), groups: await count('suppression_groups') }).toEqual(before);
   });
 
   it('with a Server token reads that server, shaped by the spec, to completed', { timeout: 60_000 }, async () => {
-    const { org, key } = await createOrgWithKey(db);
-    const server = pm.account.servers[1]!;
-    const { id, result } = await migrate(key, server.ApiTokens[0]!);
-    const templates = (await db.query<{ source_id: string }>('select source_id from source_links where organization_id = $1 and kind = $2', [org.id, 'template'])).map((r) => r.source_id);
-    const problems = (await db.query<{ source_id: string }>('select source_id from import_problems where job_id = $1 and kind = $2', [id, 'template'])).map((r) => r.source_id);
-    const served = pm.specRecords!.templates.filter((t) => t.AssociatedServerId === server.ID).map((t) => `${server.ID}/${t.TemplateId}`);
+    const { org, key } = await createOrgWithKey(env.db);
+    const server = env.postmark.account.servers[1]!;
+    const { id, result } = await env.migrate(key, server.ApiTokens[0]!);
+    const templates = (await env.db.query<{ source_id: string }>('select source_id from source_links where organization_id = $1 and kind = $2', [org.id, 'template'])).map((r) => r.source_id);
+    const problems = (await env.db.query<{ source_id: string }>('select source_id from import_problems where job_id = $1 and kind = $2', [id, 'template'])).map((r) => r.source_id);
+    const served = env.postmark.specRecords!.templates.filter((t) => t.AssociatedServerId === server.ID).map((t) => `${server.ID}/${t.TemplateId}`);
     expect(new Set([...templates, ...problems])).toEqual(new Set(served));
     expect(result.imported.domains ?? 0).toBe(0);
   });
